@@ -1,0 +1,83 @@
+// router.hpp - the routing decision for one recipient.
+//
+// Pure: the caller parses the address, asks plan() whether the directory must
+// be consulted (and with which keys), performs the lookups itself, and hands
+// the answer to decide().  Nothing here does I/O or keeps state.
+//
+//   accepted domain   directory        verdict
+//   authoritative     found            local
+//   authoritative     not found        reject 550 5.1.1
+//   internal_relay    found            local
+//   internal_relay    not found        relay (best connector for the domain)
+//   external_relay    (no lookup)      relay
+//   any with lookup   contact(target)  relay (best connector for target's domain)
+//   any with lookup   error            tempfail 451 4.4.3
+//   outside all       (no lookup)      relay if a connector matches, else none
+// A relay whose matching connectors are all smaller than the message size is
+// rejected 552 5.3.4.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/address.hpp"
+#include "core/reply.hpp"
+#include "core/rules.hpp"
+
+namespace splitroute::core {
+
+enum class Verdict { local, relay, reject, tempfail, none };
+enum class Lookup { none, hit, miss, error };  // `none`: no lookup was needed
+
+// Explanation lines; decide() appends to it only when it is not null.
+using Trail = std::vector<std::string>;
+
+struct Plan {
+  std::optional<std::uint32_t> accepted;  // index into Ruleset::accepted_domains
+  bool needs_lookup = false;
+  // Keys to try in order (stop at the first hit or error): the whole address,
+  // then the address without its extension when recipient_delimiter applies.
+  std::vector<std::string> keys;
+};
+
+struct DirectoryAnswer {
+  Lookup result = Lookup::none;
+  std::string target;  // a contact's target address (hit only; empty = mailbox)
+  std::string detail;  // error text or source ("cache"), for the trail and logs
+  // For the trail only (set by callers that explain): the key that gave
+  // this answer and the table that gave it ("file:/etc/...").
+  std::string key{};
+  std::string source{};
+};
+
+struct Decision {
+  Verdict verdict = Verdict::none;
+  ReplyKind reply = ReplyKind::none;
+  Lookup lookup = Lookup::none;
+  std::optional<std::uint32_t> accepted;   // accepted domain index
+  std::optional<std::uint32_t> connector;  // send connector index (relay)
+  std::string route_domain;  // domain the connector was chosen for (recipient's or target's)
+};
+
+// plan - which accepted domain applies to `address` and what to look up.
+Plan plan(const Ruleset& rules, const Address& address);
+
+// decide - the verdict for `address`, given the plan and directory answer.
+Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,
+                const DirectoryAnswer& answer, std::optional<std::uint64_t> size,
+                Trail* trail = nullptr);
+
+// nexthop - where a relay goes: each smarthost "[h]:p" in order, or the
+// route domain itself for DNS (MX) delivery; empty for other verdicts.
+std::vector<std::string> nexthop(const Ruleset& rules, const Decision& decision);
+
+// reply_for - the SMTP reply the milter gives for `decision`, if any.
+std::optional<Reply> reply_for(const Decision& decision, const Address& address);
+
+const char* to_string(Verdict verdict);
+const char* to_string(Lookup lookup);
+
+}  // namespace splitroute::core

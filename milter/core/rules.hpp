@@ -1,0 +1,87 @@
+// rules.hpp - the in-memory rule set (format version 1).
+//
+// A Ruleset is what a rule file says, already validated and normalised, plus
+// the RouteIndex that answers "which accepted domain / which connectors" in
+// time independent of the number of rules.  Built only by load_rules()
+// (rules_json.hpp); immutable afterwards and safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain.hpp"
+#include "core/ldap_config.hpp"
+
+namespace splitroute::core {
+
+class RouteIndex;
+
+enum class DomainType { authoritative, internal_relay, external_relay };
+enum class Mode { enforce, observe };
+enum class LoopAction { reject, quarantine };
+enum class Hook { none, header };
+
+struct AcceptedDomain {
+  DomainPattern pattern;  // exact or wildcard, never "*"
+  DomainType type = DomainType::authoritative;
+  std::string name;  // defaults to the pattern text
+};
+
+struct AddressSpace {
+  DomainPattern pattern;
+  int cost = 1;  // 1..100
+};
+
+struct Smarthost {
+  std::string host;  // host name, or the literal inside [] ("192.0.2.1", "IPv6:2001:db8::1")
+  bool literal = false;
+  std::uint16_t port = 25;
+  // nexthop - Postfix syntax, always without MX lookup: "[host]:port".
+  std::string nexthop() const;
+};
+
+struct Connector {
+  std::string name;
+  bool enabled = true;
+  std::vector<AddressSpace> address_spaces;
+  std::vector<Smarthost> smarthosts;  // empty: DNS (MX) delivery to the recipient domain
+  std::optional<std::uint64_t> max_message_size;  // bytes; nullopt = unlimited
+  std::string rewrite_domain;  // empty = no rewrite (MTA integration)
+  Hook hook = Hook::none;
+};
+
+struct FileDirectoryConfig {
+  std::string path;  // absolute after loading (resolved against the rule file's folder)
+};
+
+struct DirectoryConfig {
+  std::string type;  // "file" or "ldap"; empty when the rule file has no directory
+  FileDirectoryConfig file;
+  LdapConfig ldap;
+};
+
+struct LoopConfig {
+  int max_hops = 30;  // reject when Received: headers exceed this (1..500)
+  LoopAction action = LoopAction::reject;
+};
+
+struct Ruleset {
+  int version = 1;
+  std::string organization;  // names this organisation in trace headers
+  Mode mode = Mode::enforce;
+  std::string recipient_delimiter;  // set of characters; empty = none
+  std::optional<unsigned> socket_mode;  // unix socket permission bits, e.g. 0660
+  LoopConfig loop;
+  DirectoryConfig directory;
+  std::vector<AcceptedDomain> accepted_domains;
+  std::vector<Connector> send_connectors;
+  std::shared_ptr<const RouteIndex> index;  // built by load_rules()
+};
+
+const char* to_string(DomainType type);
+const char* to_string(Mode mode);
+
+}  // namespace splitroute::core
