@@ -1,0 +1,17 @@
+// commands.hpp - the splitroute subcommands; each returns the exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace splitroute::cli {
+
+using Args = std::vector<std::string>;
+
+int run_check(const Args& args);  // splitroute check [-c FILE]
+int run_route(const Args& args);  // splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...
+
+// usage_error - print "splitroute: MESSAGE" and the usage; returns kExitUsage.
+int usage_error(const std::string& message);
+
+}  // namespace splitroute::cli

@@ -1,0 +1,56 @@
+// main.cpp - splitroute(1): check a rule file, explain routing decisions.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+
+namespace splitroute::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: splitroute check [-c FILE]\n"
+    "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n";
+
+struct Command {
+  std::string_view name;
+  int (*run)(const Args&);
+};
+
+constexpr Command kCommands[] = {
+    {"check", run_check},
+    {"route", run_route},
+};
+
+}  // namespace
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "splitroute: %s\n%s", message.c_str(), kUsage);
+  return kExitUsage;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage_error("no command given");
+  std::string_view name = argv[1];
+  if (name == "-h" || name == "--help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  for (const Command& command : kCommands) {
+    if (command.name == name) return command.run(Args(argv + 2, argv + argc));
+  }
+  return usage_error("unknown command \"" + std::string(name) + "\"");
+}
+
+}  // namespace splitroute::cli
+
+int main(int argc, char** argv) {
+  try {
+    return splitroute::cli::main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "splitroute: internal error: %s\n", e.what());
+    return splitroute::cli::kExitFailure;
+  }
+}

@@ -1,0 +1,68 @@
+// config.cpp - load a rule file from disk and open the directory it names.
+#include "runtime/config.hpp"
+
+#include <filesystem>
+
+#include "directory/file_directory.hpp"
+#include "directory/ldap_directory.hpp"
+#include "directory/unavailable_directory.hpp"
+#include "util/file.hpp"
+
+namespace splitroute::runtime {
+namespace {
+
+constexpr std::size_t kMaxRuleFileBytes = 64u << 20;
+
+std::string folder_of(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ignored);
+  return absolute.parent_path().string();
+}
+
+}  // namespace
+
+std::string ConfigLoad::report() const {
+  std::string text;
+  for (const core::Diagnostic& d : diagnostics) text += path + ": " + d.text() + "\n";
+  return text;
+}
+
+directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std::string& problem) {
+  problem.clear();
+  if (config.type == "file") {
+    auto table = std::make_shared<directory::FileDirectory>(config.file.path);
+    problem = table->problem();
+    return table;
+  }
+  if (config.type == "ldap") return directory::open_ldap_directory(config.ldap, problem);
+  if (config.type.empty()) return nullptr;  // no domain needs a lookup
+  problem = "unknown directory type \"" + config.type + "\"";
+  return std::make_shared<directory::UnavailableDirectory>(config.type, problem);
+}
+
+ConfigLoad load_config(const std::string& path) {
+  ConfigLoad load;
+  load.path = path;
+  std::string text;
+  if (std::string why = util::read_file(path, kMaxRuleFileBytes, text); !why.empty()) {
+    load.diagnostics.push_back({core::Severity::error, "", why});
+    return load;
+  }
+  core::LoadResult rules = core::load_rules(text, folder_of(path));
+  load.diagnostics = std::move(rules.diagnostics);
+  if (!rules.ok()) return load;
+
+  auto config = std::make_shared<Config>();
+  config->path = path;
+  config->rules = std::move(*rules.rules);
+  config->directory = open_directory(config->rules.directory, load.directory_problem);
+  if (!load.directory_problem.empty()) {
+    load.diagnostics.push_back({core::Severity::warning, "/directory",
+                                load.directory_problem +
+                                    "; recipients that need the directory get 451 4.4.3 until this is fixed"});
+  }
+  load.config = std::move(config);
+  return load;
+}
+
+}  // namespace splitroute::runtime

@@ -1,0 +1,33 @@
+// resolve.hpp - one recipient, from address text to decision.
+//
+// The glue every front end shares (the CLI, the milter, the socketmap
+// server): parse the address, ask the core for a plan, consult the directory
+// with the plan's keys, and let the core decide.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/router.hpp"
+#include "runtime/config.hpp"
+
+namespace splitroute::runtime {
+
+struct Resolution {
+  std::string error;  // non-empty: the address is malformed (nothing decided)
+  core::Address address;
+  core::Decision decision;
+  core::DirectoryAnswer answer;
+  std::optional<core::Reply> reply;
+  std::vector<std::string> nexthop;
+};
+
+// resolve - decide for `address_text` (with or without <>); `size` is the
+// ESMTP SIZE= value when known.  `trail` collects the explanation if set.
+Resolution resolve(const Config& config, std::string_view address_text,
+                   std::optional<std::uint64_t> size, core::Trail* trail = nullptr);
+
+}  // namespace splitroute::runtime
