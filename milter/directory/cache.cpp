@@ -1,0 +1,73 @@
+// cache.cpp - a bounded TTL + LRU cache in front of a directory table.
+#include "directory/cache.hpp"
+
+#include <utility>
+
+namespace splitroute::directory {
+
+AnswerCache::AnswerCache(const core::LdapCacheConfig& config, Clock clock)
+    : config_(config), clock_(std::move(clock)) {}
+
+std::chrono::seconds AnswerCache::ttl_for(core::Lookup result) const {
+  switch (result) {
+    case core::Lookup::hit: return std::chrono::seconds(config_.positive_ttl_s);
+    case core::Lookup::miss: return std::chrono::seconds(config_.negative_ttl_s);
+    default: return std::chrono::seconds(0);  // errors (and `none`) are never cached
+  }
+}
+
+std::optional<Answer> AnswerCache::get(const std::string& key) {
+  const auto now = clock_();
+  const std::lock_guard lock(mutex_);
+  const auto found = entries_.find(key);
+  if (found == entries_.end()) return std::nullopt;
+  Entry& entry = found->second;
+  if (now >= entry.expires) {
+    recency_.erase(entry.recency);
+    entries_.erase(found);
+    return std::nullopt;
+  }
+  recency_.splice(recency_.begin(), recency_, entry.recency);
+  return Answer{entry.result, entry.target, std::string(kCacheDetail)};
+}
+
+void AnswerCache::put(const std::string& key, const Answer& answer) {
+  const auto ttl = ttl_for(answer.result);
+  if (ttl.count() == 0 || config_.max_entries == 0) return;
+  const auto expires = clock_() + ttl;
+  const std::lock_guard lock(mutex_);
+  if (const auto found = entries_.find(key); found != entries_.end()) {
+    recency_.erase(found->second.recency);
+    entries_.erase(found);
+  }
+  recency_.push_front(key);
+  entries_.emplace(key, Entry{answer.result, answer.target, expires, recency_.begin()});
+  if (entries_.size() > config_.max_entries) {
+    entries_.erase(recency_.back());
+    recency_.pop_back();
+  }
+}
+
+std::size_t AnswerCache::size() const {
+  const std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+CachedDirectory::CachedDirectory(DirectoryPtr table, const core::LdapCacheConfig& config, Clock clock)
+    : table_(std::move(table)), cache_(config, std::move(clock)) {}
+
+Answer CachedDirectory::lookup(std::string_view key) {
+  const std::string owned(key);
+  if (auto cached = cache_.get(owned)) return std::move(*cached);
+  Answer answer = table_->lookup(key);
+  cache_.put(owned, answer);
+  return answer;
+}
+
+DirectoryPtr with_cache(DirectoryPtr table, const core::LdapCacheConfig& config) {
+  const bool disabled = config.max_entries == 0 || (config.positive_ttl_s == 0 && config.negative_ttl_s == 0);
+  if (disabled) return table;
+  return std::make_shared<CachedDirectory>(std::move(table), config);
+}
+
+}  // namespace splitroute::directory

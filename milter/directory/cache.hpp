@@ -1,0 +1,75 @@
+// cache.hpp - a bounded TTL cache in front of a directory table.
+//
+// AnswerCache keeps hits for positive_ttl_s and misses for negative_ttl_s
+// (0 disables that kind), at most max_entries of them, evicting the least
+// recently used.  Errors are never cached: the next lookup asks the server
+// again.  CachedDirectory puts one in front of any Directory; an answer it
+// serves from the cache carries detail == kCacheDetail ("cache"), which the
+// front ends report as "cached".  The clock is injectable for tests.
+// Thread-safe: one mutex, held only for the map operations (never across a
+// lookup of the table behind it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/ldap_config.hpp"
+#include "directory/directory.hpp"
+
+namespace splitroute::directory {
+
+inline constexpr std::string_view kCacheDetail = "cache";
+
+using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+class AnswerCache {
+ public:
+  explicit AnswerCache(const core::LdapCacheConfig& config, Clock clock = std::chrono::steady_clock::now);
+
+  // get - the cached, unexpired answer for `key` (detail kCacheDetail).
+  std::optional<Answer> get(const std::string& key);
+  // put - remember `answer` for `key` if its kind is cached at all.
+  void put(const std::string& key, const Answer& answer);
+  std::size_t size() const;
+
+ private:
+  struct Entry {
+    core::Lookup result;
+    std::string target;
+    std::chrono::steady_clock::time_point expires;
+    std::list<std::string>::iterator recency;  // position in recency_
+  };
+
+  std::chrono::seconds ttl_for(core::Lookup result) const;
+
+  const core::LdapCacheConfig config_;
+  const Clock clock_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
+  std::list<std::string> recency_;  // most recently used first; guarded by mutex_
+};
+
+class CachedDirectory final : public Directory {
+ public:
+  CachedDirectory(DirectoryPtr table, const core::LdapCacheConfig& config,
+                  Clock clock = std::chrono::steady_clock::now);
+  Answer lookup(std::string_view key) override;
+  std::string describe() const override { return table_->describe(); }
+
+ private:
+  DirectoryPtr table_;
+  AnswerCache cache_;
+};
+
+// with_cache - `table` behind a cache, or `table` itself when `config`
+// disables caching (max_entries 0, or both TTLs 0).
+DirectoryPtr with_cache(DirectoryPtr table, const core::LdapCacheConfig& config);
+
+}  // namespace splitroute::directory

@@ -1,0 +1,65 @@
+// ldap_pool.hpp - a thread-safe pool of bound LDAP connections.
+//
+// At most pool_size connections are open at once; each is used by one
+// thread at a time.  run() borrows an idle connection (or opens one, trying
+// the URIs in order), runs the operation with no lock held, and gives the
+// connection back.  When the operation reports the connection lost (server
+// down, timeout, ...), the connection and every idle one are closed (they
+// lead to the same server and are likely dead too) and the operation is
+// retried once on a freshly opened connection before the error is reported.
+// A borrower that finds every connection busy waits up to timeout_ms.  An
+// exception (only std::bad_alloc is possible) frees the slot and propagates.
+//
+// SECURITY: the bind password lives only here (wiped when the pool goes)
+// and is passed only to LdapConnection::open().
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/ldap_config.hpp"
+#include "directory/ldap_connection.hpp"
+
+namespace splitroute::directory {
+
+class LdapPool {
+ public:
+  using Operation = std::function<LdapOutcome(LdapConnection&)>;
+
+  LdapPool(core::LdapConfig config, std::string password);
+  ~LdapPool();
+  LdapPool(const LdapPool&) = delete;
+  LdapPool& operator=(const LdapPool&) = delete;
+
+  // run - `operation` on a pooled connection, with one retry on a fresh
+  // connection when the first one turns out to be lost.
+  LdapOutcome run(const Operation& operation);
+
+  const core::LdapConfig& config() const { return config_; }
+
+ private:
+  using ConnectionPtr = std::unique_ptr<LdapConnection>;
+  struct Borrowed {
+    ConnectionPtr connection;  // null: `error` says why
+    std::string error;
+    bool fresh = false;  // opened for this borrower
+  };
+
+  Borrowed borrow(bool fresh_only);
+  void give_back(ConnectionPtr connection);
+  void release_slot();
+  void discard(ConnectionPtr lost);
+
+  const core::LdapConfig config_;
+  std::string password_;
+  std::mutex mutex_;
+  std::condition_variable slot_freed_;
+  std::vector<ConnectionPtr> idle_;  // guarded by mutex_
+  unsigned open_ = 0;  // connections idle or borrowed; guarded by mutex_
+};
+
+}  // namespace splitroute::directory
