@@ -1,0 +1,62 @@
+// log.hpp - the daemon's log: stderr in the foreground, syslog (mail) else.
+//
+// Lines follow Postfix: "splitroute-milter: warning: text" on stderr, and
+// "warning: text" under the "splitroute-milter" ident in syslog.  Every line
+// passes through one sanitiser (control characters become '?', length is
+// capped), because parts of it come from the network.  Thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace splitroute::daemon {
+
+enum class Level { error, warning, info, debug };
+
+struct LogSettings {
+  bool to_stderr = true;
+  bool to_syslog = false;
+  bool verbose = false;  // log Level::debug lines too
+};
+
+// log_open - (re)configure the log; call before any thread starts.
+void log_open(const LogSettings& settings);
+
+// log_detach_stderr - stop writing to stderr (after daemonising).
+void log_detach_stderr();
+
+bool log_verbose();
+
+// log_line - write one line (sanitised) at `level`.
+void log_line(Level level, std::string_view text);
+
+// sanitize_log_text - `text` with control characters as '?' and at most
+// kMaxLogLine bytes.
+inline constexpr std::size_t kMaxLogLine = 2000;
+std::string sanitize_log_text(std::string_view text);
+
+template <typename... Args>
+void log_error(fmt::format_string<Args...> format, Args&&... args) {
+  log_line(Level::error, fmt::format(format, std::forward<Args>(args)...));
+}
+
+template <typename... Args>
+void log_warning(fmt::format_string<Args...> format, Args&&... args) {
+  log_line(Level::warning, fmt::format(format, std::forward<Args>(args)...));
+}
+
+template <typename... Args>
+void log_info(fmt::format_string<Args...> format, Args&&... args) {
+  log_line(Level::info, fmt::format(format, std::forward<Args>(args)...));
+}
+
+template <typename... Args>
+void log_debug(fmt::format_string<Args...> format, Args&&... args) {
+  if (log_verbose()) log_line(Level::debug, fmt::format(format, std::forward<Args>(args)...));
+}
+
+}  // namespace splitroute::daemon

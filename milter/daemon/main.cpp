@@ -1,0 +1,150 @@
+// main.cpp - splitroute-milter: the libmilter filter Postfix and Sendmail
+// talk to.  See splitroute-milter(8).
+//
+// Start-up order: options; block HUP/TERM/INT (before any thread exists);
+// fork into the background unless -f; load the rules; open the socket;
+// write the pid file; drop privileges; serve: smfi_main() in its own
+// thread while the main thread handles signals (reload or stop).
+#include <libmilter/mfapi.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/config_store.hpp"
+#include "daemon/listener.hpp"
+#include "daemon/log.hpp"
+#include "daemon/options.hpp"
+#include "daemon/process.hpp"
+#include "daemon/signals.hpp"
+#include "runtime/config.hpp"
+
+namespace splitroute::daemon {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+std::string absolute(const std::string& path) {
+  if (path.empty()) return path;
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+// MilterThread - smfi_main() on its own thread; stopped and joined at the
+// latest when it goes out of scope.
+class MilterThread {
+ public:
+  explicit MilterThread(SignalWatcher& watcher)
+      : thread_([this, &watcher] {
+          result_ = smfi_main();
+          watcher.post(SignalWatcher::kMilterStopped);
+        }) {}
+  ~MilterThread() { stop(); }
+  MilterThread(const MilterThread&) = delete;
+  MilterThread& operator=(const MilterThread&) = delete;
+
+  // stop - ask libmilter to stop and wait for smfi_main() to return.
+  void stop() {
+    if (!thread_.joinable()) return;
+    smfi_stop();
+    thread_.join();
+  }
+  bool failed() const { return result_ != MI_SUCCESS; }
+
+ private:
+  std::atomic<int> result_{MI_SUCCESS};
+  std::thread thread_;
+};
+
+void reload(const std::string& rules) {
+  try {
+    reload_config(config_store(), rules);
+  } catch (const std::exception& e) {
+    log_error("reload of {} failed: {}; keeping the previous configuration", rules, e.what());
+  }
+}
+
+// serve - run the milter until SIGTERM/SIGINT; SIGHUP reloads.
+int serve(const std::string& rules) {
+  SignalWatcher watcher;
+  watcher.unblock();  // before libmilter's own signal thread exists
+  MilterThread milter(watcher);
+  int signal;
+  while ((signal = watcher.wait()) == SIGHUP) reload(rules);
+  bool by_itself = signal == SignalWatcher::kMilterStopped;
+  if (by_itself) {
+    log_error("the milter stopped by itself");
+  } else {
+    log_info("stopping on {}", signal_name(signal));
+  }
+  milter.stop();
+  log_info("stopped");
+  return by_itself || milter.failed() ? kExitFailure : kExitOk;
+}
+
+// check_only - -n: load and report; fail on errors and on a directory the
+// daemon would refuse to reload with.
+int check_only(const Options& options) {
+  runtime::ConfigLoad load = runtime::load_config(options.rules);
+  std::fputs(load.report().c_str(), stderr);
+  if (!load.config || !load.directory_problem.empty()) return kExitFailure;
+  std::printf("%s: ok: %s\n", options.rules.c_str(), describe_config(*load.config).c_str());
+  return kExitOk;
+}
+
+int start(Options options) {
+  options.rules = absolute(options.rules);
+  options.pidfile = absolute(options.pidfile);
+  SignalWatcher::block_signals();
+  if (options.check_only) return check_only(options);
+
+  std::optional<Daemonizer> daemon;
+  if (!options.foreground) daemon.emplace().start();
+  log_open({.to_stderr = true, .to_syslog = !options.foreground, .verbose = options.verbose > 0});
+
+  runtime::ConfigPtr config = load_startup_config(options.rules);
+  if (!config) return kExitFailure;
+  config_store().replace(config);
+
+  unsigned mode = options.socket_mode.value_or(config->rules.socket_mode.value_or(kDefaultSocketMode));
+  std::optional<Identity> identity;
+  if (!options.user.empty()) identity = lookup_identity(options.user);
+  open_listener(options.socket, mode, identity);
+  std::optional<PidFile> pidfile;
+  if (!options.pidfile.empty()) pidfile.emplace(options.pidfile);
+  if (identity) drop_privileges(*identity);
+
+  log_info("starting on {} with {}: {}", options.socket, options.rules, describe_config(*config));
+  config.reset();
+  if (daemon) daemon->ready();
+  return serve(options.rules);
+}
+
+}  // namespace
+}  // namespace splitroute::daemon
+
+int main(int argc, char** argv) {
+  using namespace splitroute::daemon;
+  OptionsResult parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "splitroute-milter: %s\n%s", parsed.error.c_str(), usage().c_str());
+    return kExitUsage;
+  }
+  if (parsed.options.help) {
+    std::fputs(usage().c_str(), stdout);
+    return kExitOk;
+  }
+  try {
+    return start(std::move(parsed.options));
+  } catch (const std::exception& e) {
+    log_error("fatal: {}", e.what());
+    return kExitFailure;
+  }
+}

@@ -1,0 +1,53 @@
+// options.hpp - splitroute-milter's command line (sendmail milter style).
+//
+//   splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-u USER[:GROUP]]
+//
+// Pure: parse_options() neither prints nor exits; main() decides.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace splitroute::daemon {
+
+inline constexpr const char* kDefaultSocket = "unix:/run/splitroute/milter.sock";
+inline constexpr const char* kDefaultRules = "/etc/splitroute/rules.json";
+inline constexpr unsigned kDefaultSocketMode = 0660;
+
+struct Options {
+  std::string socket = kDefaultSocket;  // -p
+  std::string rules = kDefaultRules;    // -c
+  bool foreground = false;              // -f
+  bool check_only = false;              // -n
+  bool help = false;                    // -h
+  int verbose = 0;                      // -v (repeatable)
+  std::string user;                     // -u USER[:GROUP]
+  std::string pidfile;                  // -P
+  std::optional<unsigned> socket_mode;  // -m (wins over the rules' socket_mode)
+};
+
+struct OptionsResult {
+  Options options;
+  std::string error;  // non-empty: a usage error, nothing else is valid
+};
+
+// parse_options - `args` without the program name.  Flags may be grouped
+// ("-fv") and option values attached ("-p/x") or separate ("-p /x").
+OptionsResult parse_options(const std::vector<std::string>& args);
+
+// parse_socket_mode - 3 or 4 octal digits, at most 0777.
+std::optional<unsigned> parse_socket_mode(std::string_view text);
+
+// socket_spec_error - why `spec` is not unix:/path, local:/path,
+// inet:PORT[@HOST] or inet6:PORT[@HOST] ("" when it is fine).
+std::string socket_spec_error(std::string_view spec);
+
+// unix_socket_path - the path of a unix:/local: spec; empty for inet.
+std::string unix_socket_path(std::string_view spec);
+
+// usage - the help text.
+std::string usage();
+
+}  // namespace splitroute::daemon

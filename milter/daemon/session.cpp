@@ -1,0 +1,113 @@
+// session.cpp - per-connection and per-message milter logic.
+#include "daemon/session.hpp"
+
+#include <unistd.h>
+
+#include <stdexcept>
+#include <utility>
+
+#include "daemon/config_store.hpp"
+#include "daemon/log.hpp"
+
+namespace splitroute::daemon {
+namespace {
+
+const std::string& host_name() {
+  static const std::string name = [] {
+    char buffer[256] = {};
+    if (gethostname(buffer, sizeof buffer - 1) != 0) return std::string();
+    return std::string(buffer);
+  }();
+  return name;
+}
+
+void note_queue_id(const MilterCtx& ctx, Message& message) {
+  if (std::optional<std::string> id = ctx.macro("i")) message.queue_id = std::move(*id);
+}
+
+const char* queue_id_or_noqueue(const Message& message) {
+  return message.queue_id.empty() ? "NOQUEUE" : message.queue_id.c_str();
+}
+
+}  // namespace
+
+Connection::Connection(runtime::ConfigPtr config, std::string organization)
+    : config_(std::move(config)), organization_(std::move(organization)) {
+  if (!config_) throw std::logic_error("connection without a configuration");
+}
+
+Message& Connection::message(const MilterCtx& ctx) {
+  if (!message_) message_.emplace(organization_);
+  note_queue_id(ctx, *message_);
+  return *message_;
+}
+
+Message Connection::take_message(const MilterCtx& ctx) {
+  Message taken = std::move(message(ctx));
+  message_.reset();
+  return taken;
+}
+
+sfsistat Connection::on_envfrom(MilterCtx& ctx, std::span<const std::string_view> args) {
+  message_.reset();
+  Message& msg = message(ctx);
+  if (args.size() > 1) msg.size = esmtp_size(args.subspan(1));
+  log_debug("{}: from={} size={} auth={}", queue_id_or_noqueue(msg), args.empty() ? "" : args[0],
+            msg.size ? std::to_string(*msg.size) : "-", ctx.macro("{auth_authen}") ? "yes" : "no");
+  return SMFIS_CONTINUE;
+}
+
+sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view> args) {
+  Message& msg = message(ctx);
+  std::string raw = args.empty() ? std::string() : std::string(args[0]);
+  if (raw.empty()) raw = ctx.macro("{rcpt_addr}").value_or("");
+  runtime::Resolution resolution = runtime::resolve(*config_, raw, msg.size);
+  RcptOutcome outcome = judge_recipient(rules(), resolution, msg);
+  log_line(Level::info, rcpt_log_line(msg.queue_id, raw, rules(), resolution, outcome.reply));
+  if (resolution.answer.result == core::Lookup::error) {
+    log_warning("{}: directory lookup failed: {}", queue_id_or_noqueue(msg), resolution.answer.detail);
+  }
+  if (!outcome.reply || observing()) return SMFIS_CONTINUE;
+  return ctx.reply(*outcome.reply);
+}
+
+sfsistat Connection::on_header(MilterCtx& ctx, std::string_view name, std::string_view value) {
+  message(ctx).guard.on_header(name, value);
+  return SMFIS_CONTINUE;
+}
+
+sfsistat Connection::on_eom(MilterCtx& ctx) {
+  Message msg = take_message(ctx);
+  MessageVerdict verdict = judge_message(rules(), msg);
+  log_line(Level::info, message_log_line(rules(), msg, verdict));
+  if (observing()) return SMFIS_CONTINUE;
+  return apply_message_verdict(ctx, msg, verdict);
+}
+
+sfsistat Connection::apply_message_verdict(MilterCtx& ctx, const Message& msg, const MessageVerdict& verdict) {
+  if (verdict.reply) return ctx.reply(*verdict.reply);
+  if (!verdict.quarantine.empty() && !ctx.quarantine(verdict.quarantine)) {
+    // Letting a looping message through would keep the loop going.
+    log_warning("{}: cannot quarantine the message; rejecting it instead", queue_id_or_noqueue(msg));
+    return ctx.reply(core::make_reply(core::ReplyKind::routing_loop));
+  }
+  for (const auto& [name, value] : headers_to_add(msg)) {
+    if (ctx.add_header(name, value)) {
+      log_debug("{}: added {}: {}", queue_id_or_noqueue(msg), name, value);
+    } else {
+      log_warning("{}: cannot add header {}", queue_id_or_noqueue(msg), name);
+    }
+  }
+  return SMFIS_CONTINUE;
+}
+
+std::unique_ptr<Connection> open_connection(const MilterCtx& ctx) {
+  runtime::ConfigPtr config = config_store().current();
+  if (!config) throw std::runtime_error("no configuration loaded");
+  std::string mta_host = ctx.macro("j").value_or("");
+  std::string organization = core::choose_organization(config->rules.organization, mta_host, host_name());
+  log_debug("connect: daemon={} organization={}", ctx.macro("{daemon_name}").value_or("-"), organization);
+  return std::make_unique<Connection>(std::move(config), std::move(organization));
+}
+
+}  // namespace splitroute::daemon
