@@ -2,15 +2,21 @@
 #
 #   make            build build/splitroute and build/splitroute-milter
 #   make run        install what is missing, build, run the milter in the
-#                   foreground on inet:$(PORT)@127.0.0.1 with rules/example.json
-#   make check      install what is missing, build, run every test suite
-#   make bench      routing-core benchmark (timings are never pass/fail)
+#                   foreground on inet:$(PORT)@127.0.0.1, its socketmap on
+#                   inet:$(SMAP_PORT)@127.0.0.1, with rules/example.json
+#   make check      install what is missing, build, run every test suite,
+#                   then the unit, fuzz-corpus, milter and faults suites again built
+#                   with ASan+UBSan (check-sanitize)
+#   make fuzz       libFuzzer run of every test/fuzz target (FUZZ_SECONDS each)
+#   make bench      benchmarks P1-P4, one table (timings are never pass/fail;
+#                   docs/BENCHMARKS.md)
 #   make deps       install the Debian packages the project needs (as root)
 #
 # SANITIZE=address,undefined (or thread) builds into build/san-<list>/.
 
 CXX      ?= g++
 PORT     ?= 8899
+SMAP_PORT ?= 8898
 RULES    ?= rules/example.json
 SANITIZE ?=
 
@@ -34,7 +40,7 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -pthread -Imilter -MMD -MP $(SANFLAGS)
 LDFLAGS  += -pthread $(SANFLAGS)
 
-LIB_SRC    := $(sort $(wildcard milter/core/*.cpp milter/directory/*.cpp milter/runtime/*.cpp milter/util/*.cpp))
+LIB_SRC    := $(sort $(wildcard milter/core/*.cpp milter/directory/*.cpp milter/runtime/*.cpp milter/util/*.cpp milter/socketmap/*.cpp))
 CLI_SRC    := $(sort $(wildcard milter/cli/*.cpp))
 DAEMON_SRC := $(sort $(wildcard milter/daemon/*.cpp))
 UNIT_SRC   := $(sort $(wildcard test/unit/*_test.cpp))
@@ -50,7 +56,7 @@ UNIT      := $(BUILD)/unit-tests
 BENCH     := $(BUILD)/core-bench
 TOOLS     := $(patsubst test/tools/%.cpp,$(BUILD)/%,$(TOOL_SRC))
 
-.PHONY: all deps run check check-unit check-man check-suites bench clean
+.PHONY: all deps run check check-build check-sanitize check-unit check-man check-suites bench fuzz clean
 
 all: $(CLI) $(if $(DAEMON_SRC),$(DAEMON)) $(TOOLS)
 
@@ -77,37 +83,94 @@ $(UNIT): $(call obj,$(UNIT_SRC)) $(LIB)
 $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_BENCH) $(PKGS_LIB))
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)
 
 # ---------------------------------------------------------------- packages
 # Debian 12 packages the build, the run and the tests need.  Installed only
-# when one is missing; `apt-get update` runs only then.
+# when one is missing; `apt-get update` runs only then.  Not sendmail-bin:
+# it conflicts with postfix; test/sendmail/run unpacks a private copy.
 DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	nlohmann-json3-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
-	miltertest slapd ldap-utils postfix postfix-ldap swaks groff-base man-db
+	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
+	clang-14 libfuzzer-14-dev
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)
 
 # ---------------------------------------------------------------- run
 run: deps all
-	@echo "splitroute-milter on inet:$(PORT)@127.0.0.1 with $(RULES)"
-	@echo "Postfix: postconf -e 'smtpd_milters = inet:127.0.0.1:$(PORT)' 'milter_default_action = tempfail'"
-	$(DAEMON) -f -p inet:$(PORT)@127.0.0.1 -c $(RULES)
+	@echo "splitroute-milter on inet:$(PORT)@127.0.0.1, socketmap on inet:$(SMAP_PORT)@127.0.0.1, with $(RULES)"
+	@echo "Postfix: $(CLI) postconf -c $(RULES) -p inet:$(PORT)@127.0.0.1 -s inet:$(SMAP_PORT)@127.0.0.1"
+	$(DAEMON) -f -p inet:$(PORT)@127.0.0.1 -s inet:$(SMAP_PORT)@127.0.0.1 -c $(RULES)
 
 # ---------------------------------------------------------------- tests
 # Every suite is a script under test/*/run (or the unit-test binary); the
 # driver prints one "N passed, N failed" line at the end.
+# Without SANITIZE, check-sanitize follows (even after a failure, so one CI
+# run shows everything).  A sanitizer report stops the program it occurs in
+# (ASan always does); test/tsan.supp lists the libmilter-internal reports.
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/test/tsan.supp
+SANITIZE_CI := address,undefined
+SANITIZE_CI_SUITES := unit fuzz milter faults
+
 check: deps
-	@$(MAKE) --no-print-directory -j$$(nproc) all $(UNIT)
-	@BUILD=$(BUILD) ./test/run-suites
+	@$(MAKE) --no-print-directory check-build
+	@BUILD=$(BUILD) ./test/run-suites; rc=$$?; \
+	$(if $(SANITIZE),exit $$rc,$(MAKE) --no-print-directory check-sanitize || rc=1; exit $$rc)
+
+check-build:
+	@$(MAKE) --no-print-directory -j$$(nproc) all $(UNIT) $(REPLAY_BINS)
+
+check-sanitize:
+	@echo "=== check-sanitize: $(SANITIZE_CI_SUITES) built with -fsanitize=$(SANITIZE_CI)"
+	@$(MAKE) --no-print-directory SANITIZE=$(SANITIZE_CI) check-build
+	@BUILD=$(BUILD)/san-$(subst $(comma),-,$(SANITIZE_CI)) CHECK_LABEL=check-sanitize \
+		./test/run-suites $(SANITIZE_CI_SUITES)
 
 check-unit: $(UNIT)
 	$(UNIT)
 
 bench: deps
-	@$(MAKE) --no-print-directory -j$$(nproc) $(BENCH)
-	@./test/bench/run $(BENCH)
+	@$(MAKE) --no-print-directory -j$$(nproc) all $(BENCH)
+	@BUILD=$(BUILD) ./test/bench/run
+
+# ---------------------------------------------------------------- fuzzing
+# test/fuzz/<target>.cpp are libFuzzer targets.  `make fuzz` builds them with
+# clang and -fsanitize=fuzzer,address,undefined (the library compiled again
+# into $(FUZZ_DIR)) and runs each for FUZZ_SECONDS, starting from its seed
+# corpus test/fuzz/corpus/<target>/.  `make check` replays every corpus file
+# through the same targets built with $(CXX): $(BUILD)/fuzz-replay/<target>.
+FUZZ_CXX     ?= clang++-14
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(sort $(wildcard test/fuzz/*.cpp))
+FUZZ_TARGETS := $(patsubst test/fuzz/%.cpp,%,$(FUZZ_SRC))
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_FLAGS   := -O2 -g -std=c++20 -Wall -Wextra -pthread -Imilter -MMD -MP \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+REPLAY_BINS  := $(patsubst %,$(BUILD)/fuzz-replay/%,$(FUZZ_TARGETS))
+
+$(FUZZ_DIR)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(call pkgcflags,$(PKGS_LIB)) -c -o $@ $<
+
+$(FUZZ_DIR)/libsplitroute.a: $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/test/fuzz/%.o $(FUZZ_DIR)/libsplitroute.a
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(call pkglibs,$(PKGS_LIB))
+
+$(BUILD)/fuzz-replay/%: $(BUILD)/obj/test/fuzz/%.o $(BUILD)/obj/test/fuzz/lib/replay_main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_LIB))
+
+# Objects linked by pattern rules are kept (make would delete them as intermediates).
+.SECONDARY: $(call obj,$(TOOL_SRC) $(FUZZ_SRC) test/fuzz/lib/replay_main.cpp) \
+	$(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC))
+
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+	@./test/fuzz/fuzz-all $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build

@@ -1,4 +1,5 @@
-// main.cpp - splitroute(1): check a rule file, explain routing decisions.
+// main.cpp - splitroute(1): check a rule file, explain routing decisions,
+// print the Postfix or Sendmail settings a rule file needs.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -12,7 +13,9 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: splitroute check [-c FILE]\n"
-    "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n";
+    "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n"
+    "       splitroute postconf [-M] [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
+    "       splitroute sendmail-config [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n";
 
 struct Command {
   std::string_view name;
@@ -22,6 +25,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"check", run_check},
     {"route", run_route},
+    {"postconf", run_postconf},
+    {"sendmail-config", run_sendmail_config},
 };
 
 }  // namespace

@@ -22,11 +22,13 @@ struct Options {
   bool json = false;                        // --json
   std::string milter_socket;                // -p SOCKET
   std::string socketmap_socket;             // -s SOCKET
+  bool master = false;                      // -M (postconf: master.cf services)
   std::vector<std::string> operands;
 };
 
 // parse_options - parse `args` accepting only the options named in
 // `allowed` (e.g. "c", "size", "json").  Returns "" or a usage error.
+// "json" and "M" are flags; every other option takes a value.
 std::string parse_options(const std::vector<std::string>& args, std::string_view allowed, Options& out);
 
 }  // namespace splitroute::cli

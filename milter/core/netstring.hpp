@@ -21,8 +21,10 @@ class NetstringReader {
  public:
   explicit NetstringReader(std::size_t max_length) : max_length_(max_length) {}
 
-  // feed - append received bytes.
-  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  // feed - append received bytes (ignored once the reader has failed).
+  void feed(std::string_view bytes) {
+    if (error_.empty()) buffer_.append(bytes);
+  }
 
   // next - the next complete message, or nullopt when more bytes are
   // needed or the input is malformed (then error() is non-empty).

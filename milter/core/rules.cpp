@@ -1,7 +1,7 @@
 // rules.cpp - names of the rule-set enums and the Postfix form of a smarthost.
 #include "core/rules.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
 
 namespace splitroute::core {
 namespace {
@@ -17,7 +17,16 @@ std::string_view nexthop_host(const Smarthost& smarthost) {
 
 }  // namespace
 
-std::string Smarthost::nexthop() const { return fmt::format("[{}]:{}", nexthop_host(*this), port); }
+// nexthop - built by hand: it runs for every relayed recipient.
+std::string Smarthost::nexthop() const {
+  std::string_view host = nexthop_host(*this);
+  char digits[8];
+  char* digits_end = std::to_chars(digits, digits + sizeof digits, port).ptr;
+  std::string out;
+  out.reserve(host.size() + 3 + static_cast<std::size_t>(digits_end - digits));
+  out.append(1, '[').append(host).append("]:").append(digits, digits_end);
+  return out;
+}
 
 const char* to_string(DomainType type) {
   switch (type) {

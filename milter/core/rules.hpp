@@ -43,6 +43,15 @@ struct Smarthost {
   std::string nexthop() const;
 };
 
+// ConnectorAuth - SMTP authentication towards a connector's next hop.
+struct ConnectorAuth {
+  // A Postfix smtp_sasl_password_maps table ("host username:password" per
+  // line), absolute after loading; read by Postfix, never by splitroute.
+  std::string password_file;
+};
+
+inline constexpr const char* kDefaultTransport = "smtp";
+
 struct Connector {
   std::string name;
   bool enabled = true;
@@ -51,6 +60,12 @@ struct Connector {
   std::optional<std::uint64_t> max_message_size;  // bytes; nullopt = unlimited
   std::string rewrite_domain;  // empty = no rewrite (MTA integration)
   Hook hook = Hook::none;
+  std::string transport = kDefaultTransport;  // the MTA's delivery service (Postfix master.cf)
+  bool require_tls = false;
+  std::optional<ConnectorAuth> auth;
+  // needs_own_service - TLS or authentication settings that the MTA's
+  // stock smtp service does not have.
+  bool needs_own_service() const { return require_tls || auth.has_value(); }
 };
 
 struct FileDirectoryConfig {
@@ -74,6 +89,7 @@ struct Ruleset {
   Mode mode = Mode::enforce;
   std::string recipient_delimiter;  // set of characters; empty = none
   std::optional<unsigned> socket_mode;  // unix socket permission bits, e.g. 0660
+  std::string local_transport;  // "transport:nexthop" for local recipients; empty = the MTA's own
   LoopConfig loop;
   DirectoryConfig directory;
   std::vector<AcceptedDomain> accepted_domains;

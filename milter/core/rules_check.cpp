@@ -1,5 +1,6 @@
 // rules_check.cpp - coverage of relay domains, the directory they need,
-// loops and connectors that can never be chosen.
+// transports shared with other settings, loops, connectors that can never
+// be chosen and passwords sent without TLS.
 //
 // Every check is a single pass over the rules using hash tables or the
 // RouteIndex, so loading stays fast with 100 000 rules.
@@ -11,6 +12,8 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+
+#include "core/rules_values.hpp"
 
 namespace splitroute::core {
 namespace {
@@ -171,15 +174,53 @@ void warn_unreachable_connectors(const Ruleset& rules, const RuleOrigins& origin
   }
 }
 
+// check_shared_transports - connectors that name the same transport share
+// one MTA service, so they must agree on its TLS and authentication.
+void check_shared_transports(const Ruleset& rules, const RuleOrigins& origins,
+                             Diagnostics& diagnostics) {
+  std::unordered_map<std::string_view, std::size_t> first_user;
+  for (std::size_t c = 0; c < rules.send_connectors.size(); ++c) {
+    const Connector& connector = rules.send_connectors[c];
+    if (connector.needs_own_service() && is_stock_service(connector.transport)) continue;  // reported
+    auto [first, inserted] = first_user.try_emplace(connector.transport, c);
+    if (inserted) continue;
+    const Connector& other = rules.send_connectors[first->second];
+    bool same_auth = connector.auth.has_value() == other.auth.has_value() &&
+                     (!connector.auth || connector.auth->password_file == other.auth->password_file);
+    if (connector.require_tls == other.require_tls && same_auth) continue;
+    diagnostics.error(origins.send_connectors[c] + "/transport",
+                      fmt::format("connectors {} ({}) and {} share transport {} but differ in "
+                                  "require_tls or auth: one service has one set of TLS and "
+                                  "authentication settings",
+                                  quote(other.name), origins.send_connectors[first->second],
+                                  quote(connector.name), quote(connector.transport)));
+  }
+}
+
+// warn_auth_without_tls - a password sent to a server that need not offer TLS.
+void warn_auth_without_tls(const Ruleset& rules, const RuleOrigins& origins,
+                           Diagnostics& diagnostics) {
+  for (std::size_t c = 0; c < rules.send_connectors.size(); ++c) {
+    const Connector& connector = rules.send_connectors[c];
+    if (!connector.auth || connector.require_tls) continue;
+    diagnostics.warning(origins.send_connectors[c] + "/auth",
+                        fmt::format("connector {} authenticates without require_tls: its password "
+                                    "may cross the network unencrypted",
+                                    quote(connector.name)));
+  }
+}
+
 }  // namespace
 
 void check_rules(const Ruleset& rules, const RouteIndex& index, const RuleOrigins& origins,
                  Diagnostics& diagnostics) {
   check_directory_present(rules, origins, diagnostics);
   check_relay_domains_covered(rules, index, origins, diagnostics);
+  check_shared_transports(rules, origins, diagnostics);
   if (diagnostics.has_errors()) return;
   warn_relay_loops(rules, index, origins, diagnostics);
   warn_unreachable_connectors(rules, origins, diagnostics);
+  warn_auth_without_tls(rules, origins, diagnostics);
 }
 
 }  // namespace splitroute::core

@@ -1,9 +1,11 @@
 // rules_check.hpp - rule-file checks that span several entries.
 //
 // Run by load_rules() after every entry was read on its own: relay domains
-// no connector covers, a missing directory (errors), and
-// routing loops or connectors that can never win (warnings, reported only
-// when there is no error, so they always describe a complete rule set).
+// no connector covers, a missing directory, connectors that share a
+// transport with other TLS or authentication settings (errors), and routing
+// loops, connectors that can never win and authentication without TLS
+// (warnings, reported only when there is no error, so they always describe
+// a complete rule set).
 #pragma once
 
 #include <string>

@@ -246,6 +246,8 @@ void read_settings(ObjectReader& top, Ruleset& rules) {
     rules.socket_mode = parse_socket_mode(*text, why);
     if (!rules.socket_mode) top.report_invalid("socket_mode", "socket_mode", why);
   }
+  rules.local_transport =
+      checked_string(top, "local_transport", "local_transport", local_transport_error).value_or("");
 }
 
 void read_loop(ObjectReader& top, LoopConfig& loop) {
@@ -265,6 +267,13 @@ std::string resolve_path(std::string_view base_dir, std::string_view path) {
   std::string resolved(base_dir);
   if (!resolved.ends_with('/')) resolved += '/';
   return resolved.append(path);
+}
+
+// is_postfix_path - a file name Postfix can take in a table list.
+bool is_postfix_path(std::string_view path) {
+  return !path.empty() && std::none_of(path.begin(), path.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == 0x7f || c == ',';
+  });
 }
 
 void read_file_directory(const Json& value, const std::string& pointer, std::string_view base_dir,
@@ -416,13 +425,52 @@ void read_hook(ObjectReader& object, Connector& connector) {
   }
 }
 
+void read_auth(ObjectReader& object, std::string_view base_dir, Connector& connector) {
+  const Json* value = object.field("auth");
+  if (value == nullptr) return;
+  ObjectReader auth(*value, object.pointer("auth"), object.diagnostics(), {"password_file"});
+  std::optional<std::string> path = auth.string("password_file", Presence::required);
+  if (!path) return;
+  std::string resolved = resolve_path(base_dir, *path);
+  if (path->empty() || !is_postfix_path(resolved)) {
+    auth.report_invalid("password_file", "password_file",
+                        fmt::format("{} must be a path without white space, control characters or "
+                                    "',' (Postfix reads it from master.cf)",
+                                    path->empty() ? "it" : quote_text(resolved)));
+    return;
+  }
+  connector.auth = ConnectorAuth{std::move(resolved)};
+}
+
+// read_delivery - the MTA service the connector's mail leaves through and
+// its TLS and authentication settings, which only a service of its own can
+// carry: Postfix's stock smtp service delivers all other mail too.
+void read_delivery(ObjectReader& object, std::string_view base_dir, Connector& connector) {
+  std::optional<std::string> transport =
+      checked_string(object, "transport", "transport", transport_error);
+  connector.require_tls = object.boolean("require_tls").value_or(false);
+  read_auth(object, base_dir, connector);
+  if (transport) connector.transport = *transport;
+  if (!connector.needs_own_service()) return;
+  constexpr std::string_view kWhy =
+      "a connector with require_tls or auth needs a master.cf service of its own, e.g. "
+      "\"partner-tls\"";
+  if (object.field("transport") == nullptr) {
+    object.diagnostics().error(object.pointer("transport"),
+                               fmt::format("required field is missing: {}", kWhy));
+  } else if (transport && is_stock_service(*transport)) {
+    object.report_invalid("transport", "transport",
+                          fmt::format("it is a service of Postfix's own master.cf; {}", kWhy));
+  }
+}
+
 // read_connector - always returns the connector, with whatever parts are
 // valid, so that cross-entry checks do not report follow-up errors.
-Connector read_connector(const Json& value, std::string pointer, Diagnostics& diagnostics,
-                         FirstSeen& names) {
+Connector read_connector(const Json& value, std::string pointer, std::string_view base_dir,
+                         Diagnostics& diagnostics, FirstSeen& names) {
   ObjectReader object(value, std::move(pointer), diagnostics,
                       {"name", "enabled", "address_spaces", "smarthosts", "max_message_size",
-                       "rewrite_domain", "hook"});
+                       "rewrite_domain", "hook", "transport", "require_tls", "auth"});
   Connector connector;
   if (!object.is_object()) return connector;
   connector.name = read_name(object, Presence::required).value_or("");
@@ -437,14 +485,17 @@ Connector read_connector(const Json& value, std::string pointer, Diagnostics& di
   read_max_message_size(object, connector);
   read_rewrite_domain(object, connector, spaces_complete);
   read_hook(object, connector);
+  read_delivery(object, base_dir, connector);
   return connector;
 }
 
-void read_send_connectors(ObjectReader& top, Ruleset& rules, RuleOrigins& origins) {
+void read_send_connectors(ObjectReader& top, std::string_view base_dir, Ruleset& rules,
+                          RuleOrigins& origins) {
   FirstSeen names;
   for_each_item(
       top, "send_connectors", Presence::optional, [&](const Json& item, std::string pointer) {
-        rules.send_connectors.push_back(read_connector(item, pointer, top.diagnostics(), names));
+        rules.send_connectors.push_back(
+            read_connector(item, pointer, base_dir, top.diagnostics(), names));
         origins.send_connectors.push_back(std::move(pointer));
       });
 }
@@ -452,8 +503,8 @@ void read_send_connectors(ObjectReader& top, Ruleset& rules, RuleOrigins& origin
 void read_document(const Json& document, std::string_view base_dir, Ruleset& rules,
                    RuleOrigins& origins, Diagnostics& diagnostics) {
   ObjectReader top(document, "", diagnostics,
-                   {"version", "organization", "mode", "recipient_delimiter", "socket_mode", "loop",
-                    "directory", "accepted_domains", "send_connectors"});
+                   {"version", "organization", "mode", "recipient_delimiter", "socket_mode",
+                    "local_transport", "loop", "directory", "accepted_domains", "send_connectors"});
   if (!top.is_object()) return;
   read_version(top);
   read_settings(top, rules);
@@ -461,7 +512,7 @@ void read_document(const Json& document, std::string_view base_dir, Ruleset& rul
   origins.has_directory = top.field("directory") != nullptr;
   read_directory(top, base_dir, rules.directory);
   read_accepted_domains(top, rules, origins);
-  read_send_connectors(top, rules, origins);
+  read_send_connectors(top, base_dir, rules, origins);
 }
 
 }  // namespace
@@ -472,19 +523,40 @@ std::string Diagnostic::text() const {
   return fmt::format("{}: {}: {}", label, pointer, message);
 }
 
+namespace {
+
+// rules_from - read the parsed `document` into result.rules.  The DOM is
+// several times the size of the text: it is freed as soon as it has been
+// read, before the index is built.
+void rules_from(std::optional<Json>& document, std::string_view base_dir, LoadResult& result,
+                Diagnostics& diagnostics) {
+  Ruleset rules;
+  RuleOrigins origins;
+  read_document(*document, base_dir, rules, origins, diagnostics);
+  document.reset();
+  auto index = std::make_shared<const RouteIndex>(rules);
+  check_rules(rules, *index, origins, diagnostics);
+  if (diagnostics.has_errors()) return;
+  rules.index = std::move(index);
+  result.rules = std::move(rules);
+}
+
+}  // namespace
+
 LoadResult load_rules(std::string_view text, std::string_view base_dir) {
   LoadResult result;
   Diagnostics diagnostics(result.diagnostics);
   std::optional<Json> document = parse_document(text, diagnostics);
-  if (!document) return result;
-  Ruleset rules;
-  RuleOrigins origins;
-  read_document(*document, base_dir, rules, origins, diagnostics);
-  auto index = std::make_shared<const RouteIndex>(rules);
-  check_rules(rules, *index, origins, diagnostics);
-  if (diagnostics.has_errors()) return result;
-  rules.index = std::move(index);
-  result.rules = std::move(rules);
+  if (document) rules_from(document, base_dir, result, diagnostics);
+  return result;
+}
+
+LoadResult load_rules_freeing_text(std::string&& text, std::string_view base_dir) {
+  LoadResult result;
+  Diagnostics diagnostics(result.diagnostics);
+  std::optional<Json> document = parse_document(text, diagnostics);
+  std::string().swap(text);
+  if (document) rules_from(document, base_dir, result, diagnostics);
   return result;
 }
 

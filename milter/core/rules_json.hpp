@@ -37,6 +37,11 @@ struct LoadResult {
 // `base_dir` (the rule file's folder; may be empty).
 LoadResult load_rules(std::string_view text, std::string_view base_dir);
 
+// load_rules_freeing_text - the same, releasing `text` once it is parsed:
+// with a large rule file, the text, its DOM and the rules being built are
+// the daemon's peak memory.
+LoadResult load_rules_freeing_text(std::string&& text, std::string_view base_dir);
+
 // parse_size - "20MB", "512 KB", "1GB", "1048576" (units are powers of 1024,
 // as Exchange's MaxMessageSize).  nullopt when malformed.
 std::optional<std::uint64_t> parse_size(std::string_view text);

@@ -15,6 +15,15 @@ namespace {
 
 constexpr std::size_t kMaxDelimiters = 8;
 constexpr unsigned kMaxSocketMode = 0777;
+constexpr std::size_t kMaxTransportLength = 32;
+
+// The services of Postfix's stock master.cf (3.x), sorted.
+constexpr std::string_view kStockServices[] = {
+    "anvil", "bounce", "bsmtp", "cleanup", "defer", "discard", "error", "flush",
+    "ifmail", "lmtp", "local", "maildrop", "mailman", "pickup", "postlog", "proxymap",
+    "proxywrite", "qmgr", "relay", "retry", "rewrite", "scache", "scalemail-backend", "showq",
+    "smtp", "smtps", "submission", "tlsmgr", "trace", "uucp", "verify", "virtual"};
+static_assert(std::is_sorted(std::begin(kStockServices), std::end(kStockServices)));
 
 struct SizeUnit {
   std::string_view name;
@@ -182,6 +191,40 @@ std::optional<unsigned> parse_socket_mode(std::string_view text, std::string& wh
     return std::nullopt;
   }
   return mode;
+}
+
+std::optional<std::string> transport_error(std::string_view name) {
+  auto allowed = [](char c) {
+    return ascii::is_digit(c) || (c >= 'a' && c <= 'z') || c == '_' || c == '-';
+  };
+  bool valid = !name.empty() && name.size() <= kMaxTransportLength && name.front() >= 'a' &&
+               name.front() <= 'z' && std::all_of(name.begin(), name.end(), allowed);
+  if (valid) return std::nullopt;
+  return fmt::format(
+      "must be 1..{} lower-case letters, digits, '_' or '-', starting with a letter",
+      kMaxTransportLength);
+}
+
+std::optional<std::string> local_transport_error(std::string_view text) {
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return "must be transport:nexthop in Postfix syntax, e.g. \"lmtp:unix:private/dovecot-lmtp\" "
+           "or \"local:\"";
+  }
+  if (auto why = transport_error(text.substr(0, colon))) return fmt::format("transport {}", *why);
+  if (text.size() > kMaxLocalTransportLength) {
+    return fmt::format("longer than {} characters", kMaxLocalTransportLength);
+  }
+  for (char c : text.substr(colon + 1)) {
+    if (c <= ' ' || c >= 0x7f) {
+      return fmt::format("the next hop contains {}", ascii::describe_char(c));
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_stock_service(std::string_view name) {
+  return std::binary_search(std::begin(kStockServices), std::end(kStockServices), name);
 }
 
 }  // namespace splitroute::core

@@ -31,4 +31,18 @@ std::optional<std::string> recipient_delimiter_error(std::string_view delimiters
 // parse_socket_mode - "0660" -> 0660: 3 or 4 octal digits, at most 0777.
 std::optional<unsigned> parse_socket_mode(std::string_view text, std::string& why);
 
+// transport_error - a delivery service name (Postfix master.cf):
+// "^[a-z][a-z0-9_-]{0,31}$".
+std::optional<std::string> transport_error(std::string_view name);
+
+// local_transport_error - "transport:nexthop" in Postfix syntax: a
+// transport_error()-valid name, ':', then printable ASCII without spaces
+// (possibly nothing), at most kMaxLocalTransportLength characters.
+inline constexpr std::size_t kMaxLocalTransportLength = 255;
+std::optional<std::string> local_transport_error(std::string_view text);
+
+// is_stock_service - a service of Postfix's own master.cf ("smtp",
+// "relay", "lmtp", ...), which a connector cannot give settings of its own.
+bool is_stock_service(std::string_view name);
+
 }  // namespace splitroute::core

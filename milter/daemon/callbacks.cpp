@@ -23,8 +23,10 @@ namespace splitroute::daemon {
 namespace {
 
 // What splitroute asks the MTA for: add headers (trace, route), quarantine
-// (loop.action "quarantine"), and choose the macros it is sent.
-constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
+// (loop.action "quarantine"), change recipients (rewrite_domain), and choose
+// the macros it is sent.
+constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST | SMFIF_ADDRCPT |
+                                   SMFIF_ADDRCPT_PAR | SMFIF_DELRCPT;
 constexpr std::size_t kMaxArguments = 64;  // MAIL/RCPT argv entries looked at
 
 struct MacroList {
@@ -119,6 +121,9 @@ sfsistat negotiate(SMFICTX* ctx, unsigned long offered_actions, unsigned long of
     for (const MacroList& list : kMacroLists) smfi_setsymlist(ctx, list.stage, const_cast<char*>(list.macros));
   }
   if ((*actions & SMFIF_ADDHDRS) == 0) log_warning("the MTA does not let milters add headers: no trace or route headers");
+  if ((*actions & SMFIF_DELRCPT) == 0 || (*actions & (SMFIF_ADDRCPT | SMFIF_ADDRCPT_PAR)) == 0) {
+    log_warning("the MTA does not let milters change recipients: mail for a rewrite_domain connector is deferred");
+  }
   return SMFIS_CONTINUE;
 }
 

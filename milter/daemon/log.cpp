@@ -1,11 +1,14 @@
 // log.cpp - stderr and syslog output for splitroute-milter.
 #include "daemon/log.hpp"
 
+#include <sys/uio.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
-#include <mutex>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace splitroute::daemon {
@@ -13,7 +16,6 @@ namespace {
 
 constexpr const char* kIdent = "splitroute-milter";
 
-std::mutex g_stderr_mutex;
 std::atomic<bool> g_to_stderr{true};
 std::atomic<bool> g_to_syslog{false};
 std::atomic<bool> g_verbose{false};
@@ -46,6 +48,48 @@ int priority(Level level) {
   return LOG_INFO;
 }
 
+bool is_log_control(char c) { return (c >= 0 && c < 0x20) || c == 0x7f; }
+
+// has_control_word - whether one of the 8 bytes of `word` is below 0x20 or
+// is 0x7f (the classic "has less than" / "has zero byte" bit tricks; bytes
+// of 0x80 and above never match).
+bool has_control_word(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = ~std::uint64_t{0} / 255;  // 0x0101...01
+  constexpr std::uint64_t kHighs = kOnes * 0x80;
+  std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  std::uint64_t del = word ^ (kOnes * 0x7f);
+  std::uint64_t is_del = (del - kOnes) & ~del & kHighs;
+  return (below_space | is_del) != 0;
+}
+
+// needs_sanitizing - whether `text` must be copied before it is written;
+// it runs for every recipient, so it looks at 8 bytes at a time.
+bool needs_sanitizing(std::string_view text) {
+  if (text.size() > kMaxLogLine) return true;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    if (has_control_word(word)) return true;
+  }
+  for (; i < text.size(); ++i) {
+    if (is_log_control(text[i])) return true;
+  }
+  return false;
+}
+
+// write_stderr - "ident: prefixtext\n" in one writev(2) and no lock: the
+// kernel keeps one system call's bytes together (a pipe up to PIPE_BUF,
+// which is more than a line can be; a file through its offset lock), so
+// lines from many threads never interleave and none waits for another.
+void write_stderr(Level level, std::string_view text) {
+  std::string_view parts[] = {kIdent, ": ", prefix(level), text, "\n"};
+  iovec iov[std::size(parts)];
+  for (std::size_t i = 0; i < std::size(parts); ++i) iov[i] = {const_cast<char*>(parts[i].data()), parts[i].size()};
+  while (::writev(STDERR_FILENO, iov, static_cast<int>(std::size(iov))) < 0 && errno == EINTR) {
+  }
+}
+
 }  // namespace
 
 void log_open(const LogSettings& settings) {
@@ -61,20 +105,22 @@ bool log_verbose() { return g_verbose; }
 std::string sanitize_log_text(std::string_view text) {
   std::string out(text.substr(0, kMaxLogLine));
   for (char& c : out) {
-    if ((c >= 0 && c < 0x20) || c == 0x7f) c = '?';
+    if (is_log_control(c)) c = '?';
   }
   return out;
 }
 
+// log_line - copies `text` only when it must be sanitised (the per-recipient
+// line usually need not be).
 void log_line(Level level, std::string_view text) {
   if (level == Level::debug && !g_verbose) return;
-  std::string line = sanitize_log_text(text);
-  if (g_to_syslog) syslog(priority(level), "%s%s", prefix(level), line.c_str());
-  if (g_to_stderr) {
-    std::lock_guard lock(g_stderr_mutex);
-    std::fprintf(stderr, "%s: %s%s\n", kIdent, prefix(level), line.c_str());
-    std::fflush(stderr);
+  std::string sanitized;
+  if (needs_sanitizing(text)) {
+    sanitized = sanitize_log_text(text);
+    text = sanitized;
   }
+  if (g_to_syslog) syslog(priority(level), "%s%.*s", prefix(level), static_cast<int>(text.size()), text.data());
+  if (g_to_stderr) write_stderr(level, text);
 }
 
 }  // namespace splitroute::daemon

@@ -2,9 +2,10 @@
 // talk to.  See splitroute-milter(8).
 //
 // Start-up order: options; block HUP/TERM/INT (before any thread exists);
-// fork into the background unless -f; load the rules; open the socket;
-// write the pid file; drop privileges; serve: smfi_main() in its own
-// thread while the main thread handles signals (reload or stop).
+// fork into the background unless -f; load the rules; open the sockets
+// (milter, and socketmap with -s); write the pid file; drop privileges;
+// serve: the socketmap server's threads, smfi_main() in its own thread,
+// while the main thread handles signals (reload or stop).
 #include <libmilter/mfapi.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -23,6 +25,7 @@
 #include "daemon/options.hpp"
 #include "daemon/process.hpp"
 #include "daemon/signals.hpp"
+#include "daemon/socketmap_service.hpp"
 #include "runtime/config.hpp"
 
 namespace splitroute::daemon {
@@ -71,9 +74,12 @@ void reload(const std::string& rules) {
   }
 }
 
-// serve - run the milter until SIGTERM/SIGINT; SIGHUP reloads.
-int serve(const std::string& rules) {
+// serve - run the milter (and the socketmap server, if it has a socket)
+// until SIGTERM/SIGINT; SIGHUP reloads.
+int serve(const std::string& rules, util::UniqueFd socketmap_listener) {
   SignalWatcher watcher;
+  std::unique_ptr<socketmap::Server> socketmap;  // its threads keep the signals blocked
+  if (socketmap_listener) socketmap = start_socketmap(std::move(socketmap_listener));
   watcher.unblock();  // before libmilter's own signal thread exists
   MilterThread milter(watcher);
   int signal;
@@ -85,6 +91,7 @@ int serve(const std::string& rules) {
     log_info("stopping on {}", signal_name(signal));
   }
   milter.stop();
+  socketmap.reset();
   log_info("stopped");
   return by_itself || milter.failed() ? kExitFailure : kExitOk;
 }
@@ -117,14 +124,17 @@ int start(Options options) {
   std::optional<Identity> identity;
   if (!options.user.empty()) identity = lookup_identity(options.user);
   open_listener(options.socket, mode, identity);
+  util::UniqueFd socketmap_listener;
+  if (!options.socketmap.empty()) socketmap_listener = open_socketmap_listener(options.socketmap, mode, identity);
   std::optional<PidFile> pidfile;
   if (!options.pidfile.empty()) pidfile.emplace(options.pidfile);
   if (identity) drop_privileges(*identity);
 
-  log_info("starting on {} with {}: {}", options.socket, options.rules, describe_config(*config));
+  std::string socketmap_note = options.socketmap.empty() ? "" : ", socketmap on " + options.socketmap;
+  log_info("starting on {}{} with {}: {}", options.socket, socketmap_note, options.rules, describe_config(*config));
   config.reset();
   if (daemon) daemon->ready();
-  return serve(options.rules);
+  return serve(options.rules, std::move(socketmap_listener));
 }
 
 }  // namespace

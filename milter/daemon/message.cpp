@@ -2,7 +2,9 @@
 #include "daemon/message.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,7 @@ namespace splitroute::daemon {
 namespace {
 
 constexpr std::size_t kMaxLoggedAddress = 400;
+constexpr std::size_t kRcptLineCapacity = 256;  // most recipient lines fit
 
 bool observing(const core::Ruleset& rules) { return rules.mode == core::Mode::observe; }
 
@@ -20,30 +23,44 @@ std::string code_pair(const std::optional<core::Reply>& reply) {
 }
 
 // observe_note - what enforce mode would have done, for observe mode logs.
-std::string observe_note(const core::Ruleset& rules, const std::optional<core::Reply>& reply, bool quarantine) {
-  if (!observing(rules)) return {};
+const char* observe_note(const core::Ruleset& rules, const std::optional<core::Reply>& reply, bool quarantine) {
+  if (!observing(rules)) return "";
   if (reply) return reply->code.starts_with('4') ? " (observe: would tempfail)" : " (observe: would reject)";
   if (quarantine) return " (observe: would quarantine)";
-  return {};
+  return "";
 }
 
-std::string joined_or_dash(const std::vector<std::string>& items) {
-  return items.empty() ? "-" : fmt::format("{}", fmt::join(items, ","));
+void append_all(std::string& out, std::initializer_list<std::string_view> parts) {
+  for (std::string_view part : parts) out.append(part);
 }
 
-// logged_address - the recipient as parsed, else the raw text without <>.
-std::string logged_address(std::string_view raw, const runtime::Resolution& r) {
-  if (r.error.empty()) return r.address.text();
+// append_joined_or_dash - the items joined by ",", or "-" when there is none.
+void append_joined_or_dash(std::string& out, const std::vector<std::string>& items) {
+  if (items.empty()) out.push_back('-');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(items[i]);
+  }
+}
+
+std::string_view without_brackets(std::string_view raw) {
   if (raw.size() >= 2 && raw.front() == '<' && raw.back() == '>') raw = raw.substr(1, raw.size() - 2);
-  return std::string(raw.substr(0, kMaxLoggedAddress));
+  return raw;
 }
 
-std::string domain_type(const core::Ruleset& rules, const core::Decision& d) {
+// logged_address - the recipient as parsed ("local", "@", "domain"), else
+// the raw text without <> (and two empty parts): no copy either way.
+std::array<std::string_view, 3> logged_address(std::string_view raw, const runtime::Resolution& r) {
+  if (r.error.empty()) return {r.address.local, "@", r.address.domain};
+  return {without_brackets(raw).substr(0, kMaxLoggedAddress), "", ""};
+}
+
+std::string_view domain_type(const core::Ruleset& rules, const core::Decision& d) {
   if (!d.accepted || *d.accepted >= rules.accepted_domains.size()) return "-";
   return core::to_string(rules.accepted_domains[*d.accepted].type);
 }
 
-std::string connector_name(const core::Ruleset& rules, const core::Decision& d) {
+std::string_view connector_name(const core::Ruleset& rules, const core::Decision& d) {
   if (!d.connector || *d.connector >= rules.send_connectors.size()) return "-";
   return rules.send_connectors[*d.connector].name;
 }
@@ -92,6 +109,45 @@ std::string escape_reply_text(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string xtext(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto octet = static_cast<unsigned char>(c);
+    if (octet > ' ' && octet < 0x7f && c != '+' && c != '=') {
+      out += c;
+    } else {
+      out += fmt::format("+{:02X}", octet);
+    }
+  }
+  return out;
+}
+
+std::optional<RecipientRewrite> rewrite_for(const core::Ruleset& rules, const runtime::Resolution& resolution,
+                                            std::string_view raw, std::span<const std::string_view> esmtp_args) {
+  const core::Connector* connector = relay_connector(rules, resolution);
+  if (connector == nullptr || connector->rewrite_domain.empty()) return std::nullopt;
+  RecipientRewrite rewrite;
+  rewrite.original = std::string(raw);
+  rewrite.replacement = fmt::format("<{}@{}>", resolution.address.local, connector->rewrite_domain);
+  std::string orcpt;
+  for (std::string_view arg : esmtp_args) {
+    std::string name = core::ascii::lowercase(arg.substr(0, arg.find('=')));
+    if (name == "notify") rewrite.esmtp_args += std::string(arg) + " ";
+    if (name == "orcpt") orcpt = std::string(arg);
+  }
+  if (orcpt.empty()) orcpt = "ORCPT=rfc822;" + xtext(without_brackets(raw));
+  rewrite.esmtp_args += orcpt;
+  return rewrite;
+}
+
+void note_rewrite(Message& message, RecipientRewrite rewrite) {
+  auto same = [&](const RecipientRewrite& known) { return known.original == rewrite.original; };
+  if (std::none_of(message.rewrites.begin(), message.rewrites.end(), same)) {
+    message.rewrites.push_back(std::move(rewrite));
+  }
 }
 
 Admission Transaction::admit(std::string_view key) {
@@ -153,13 +209,22 @@ std::vector<Header> headers_to_add(const Message& message) {
 
 std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_address, const core::Ruleset& rules,
                           const runtime::Resolution& resolution, const std::optional<core::Reply>& reply) {
+  // Written for every recipient, so built by appending parts to one
+  // string: no format parsing, no temporary strings.
   const core::Decision& d = resolution.decision;
   bool parsed = resolution.error.empty();
-  return fmt::format("{}: rcpt=<{}> domain={} type={} lookup={} verdict={} connector={} nexthop={} reply={}{}",
-                     queue_id.empty() ? "NOQUEUE" : queue_id, logged_address(raw_address, resolution),
-                     parsed ? resolution.address.domain : "-", domain_type(rules, d), core::to_string(d.lookup),
-                     parsed ? core::to_string(d.verdict) : "reject", connector_name(rules, d),
-                     joined_or_dash(resolution.nexthop), code_pair(reply), observe_note(rules, reply, false));
+  auto [local, at, domain] = logged_address(raw_address, resolution);
+  std::string line;
+  line.reserve(kRcptLineCapacity);
+  append_all(line, {queue_id.empty() ? "NOQUEUE" : queue_id, ": rcpt=<", local, at, domain, "> domain=",
+                    parsed ? std::string_view(resolution.address.domain) : "-", " type=", domain_type(rules, d),
+                    " lookup=", core::to_string(d.lookup), " verdict=",
+                    parsed ? core::to_string(d.verdict) : "reject", " connector=", connector_name(rules, d),
+                    " nexthop="});
+  append_joined_or_dash(line, resolution.nexthop);
+  append_all(line, {" reply=", reply ? std::string_view(reply->code) : "-", reply ? " " : "",
+                    reply ? std::string_view(reply->xcode) : "", observe_note(rules, reply, false)});
+  return line;
 }
 
 std::string message_log_line(const core::Ruleset& rules, const Message& message, const MessageVerdict& verdict) {
@@ -170,6 +235,12 @@ std::string message_log_line(const core::Ruleset& rules, const Message& message,
                      message.relayed.size(), message.guard.hops(), core::to_string(verdict.loop.kind), hash,
                      observing(rules) ? "accept" : action, code_pair(verdict.reply),
                      observe_note(rules, verdict.reply, !verdict.quarantine.empty()));
+}
+
+std::string rewrite_log_line(std::string_view queue_id, const RecipientRewrite& rewrite) {
+  return fmt::format("{}: rewrite rcpt=<{}> to={} args={}", queue_id.empty() ? "NOQUEUE" : queue_id,
+                     without_brackets(rewrite.original).substr(0, kMaxLoggedAddress), rewrite.replacement,
+                     rewrite.esmtp_args.substr(0, kMaxLoggedAddress));
 }
 
 }  // namespace splitroute::daemon

@@ -2,9 +2,9 @@
 //
 // Pure logic shared by the callbacks: which answer a resolved recipient
 // gets inside its transaction (one route per transaction for the header
-// hook, a bounded number of recipients), what the whole message gets at end
-// of message (hop count, trace loop, headers to add), and the log lines for
-// both.  Nothing here talks to the MTA, so it is unit-tested directly.
+// hook, a bounded number of recipients), which recipients are rewritten
+// for a connector's rewrite_domain, what the whole message gets at end of
+// message (hop count, trace loop, headers to add), and the log lines.  Nothing here talks to the MTA, so it is unit-tested directly.
 #pragma once
 
 #include <cstddef>
@@ -43,6 +43,25 @@ std::string route_key(const core::Ruleset& rules, const runtime::Resolution& res
 // characters as '?', at most kMaxReplyText bytes before escaping.
 std::string escape_reply_text(std::string_view text);
 
+// RecipientRewrite - at end of message, the MTA replaces `original` (the
+// RCPT TO argument as received, which smfi_delrcpt matches) with
+// `replacement`, passing `esmtp_args` so that DSNs still name the original.
+struct RecipientRewrite {
+  std::string original;     // "<alice@example.com>"
+  std::string replacement;  // "<alice@paris.example.local>"
+  std::string esmtp_args;   // "ORCPT=rfc822;alice@example.com", the client's NOTIFY= first
+};
+
+// xtext - RFC 3461 xtext: '+', '=', controls, space and non-ASCII as "+XX".
+std::string xtext(std::string_view text);
+
+// rewrite_for - the rewrite of an accepted recipient relayed through a
+// connector with rewrite_domain (nothing otherwise).  `raw` is the RCPT TO
+// argument, `esmtp_args` its ESMTP arguments: a client's ORCPT= and
+// NOTIFY= are kept, else ORCPT names `raw`.
+std::optional<RecipientRewrite> rewrite_for(const core::Ruleset& rules, const runtime::Resolution& resolution,
+                                            std::string_view raw, std::span<const std::string_view> esmtp_args);
+
 enum class Admission { accept, different_route, too_many };
 
 // Transaction - the accepted recipients' shared route.  The first accepted
@@ -66,8 +85,12 @@ struct Message {
   std::optional<std::uint64_t> size;     // ESMTP SIZE=
   Transaction transaction;
   std::vector<core::RecipientHash> relayed;  // accepted relay recipients
+  std::vector<RecipientRewrite> rewrites;     // to apply at end of message
   core::LoopGuard guard;                 // Received: count, our traces
 };
+
+// note_rewrite - remember `rewrite` once per original recipient.
+void note_rewrite(Message& message, RecipientRewrite rewrite);
 
 struct RcptOutcome {
   std::optional<core::Reply> reply;  // none: let the recipient through
@@ -102,5 +125,8 @@ std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_addres
 // message_log_line - "QID: message rcpts=N relayed=N hops=N loop=L
 // rcpt_hash=H action=A reply=R", plus the observe note.
 std::string message_log_line(const core::Ruleset& rules, const Message& message, const MessageVerdict& verdict);
+
+// rewrite_log_line - "QID: rewrite rcpt=<original> to=<replacement> args=ARGS".
+std::string rewrite_log_line(std::string_view queue_id, const RecipientRewrite& rewrite);
 
 }  // namespace splitroute::daemon

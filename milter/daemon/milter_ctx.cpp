@@ -29,4 +29,14 @@ bool MilterCtx::quarantine(const std::string& reason) {
   return smfi_quarantine(ctx_, const_cast<char*>(reason.c_str())) == MI_SUCCESS;
 }
 
+bool MilterCtx::add_recipient(const std::string& address, const std::string& args) {
+  char* rcpt = const_cast<char*>(address.c_str());
+  if (smfi_addrcpt_par(ctx_, rcpt, const_cast<char*>(args.c_str())) == MI_SUCCESS) return true;
+  return smfi_addrcpt(ctx_, rcpt) == MI_SUCCESS;  // the MTA did not negotiate ESMTP arguments
+}
+
+bool MilterCtx::delete_recipient(const std::string& address) {
+  return smfi_delrcpt(ctx_, const_cast<char*>(address.c_str())) == MI_SUCCESS;
+}
+
 }  // namespace splitroute::daemon

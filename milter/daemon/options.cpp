@@ -1,25 +1,11 @@
 // options.cpp - parse splitroute-milter's command line.
 #include "daemon/options.hpp"
 
-#include <charconv>
-
 namespace splitroute::daemon {
 namespace {
 
-constexpr std::string_view kWithValue = "cmpPu";
+constexpr std::string_view kWithValue = "cmpPsu";
 constexpr std::string_view kFlags = "fhnv";
-
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-
-// port_error - PORT of inet:PORT@HOST: a number 1..65535.
-std::string port_error(std::string_view port) {
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
-    return "bad port \"" + std::string(port) + "\" (want 1..65535)";
-  }
-  return {};
-}
 
 // apply_value - store the value of option `letter`; "" or a usage error.
 std::string apply_value(char letter, const std::string& value, Options& out) {
@@ -39,11 +25,22 @@ std::string apply_value(char letter, const std::string& value, Options& out) {
     case 'P':
       out.pidfile = value;
       break;
+    case 's':
+      if (std::string why = socket_spec_error(value); !why.empty()) return "-s: " + why;
+      out.socketmap = value;
+      break;
     case 'u':
       out.user = value;
       break;
   }
   return {};
+}
+
+// same_socket - two specs that name one socket ("unix:/x" and "local:/x" too).
+bool same_socket(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  std::string path = unix_socket_path(a);
+  return !path.empty() && path == unix_socket_path(b);
 }
 
 void apply_flag(char letter, Options& out) {
@@ -101,6 +98,9 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     }
     if (!result.error.empty()) break;
   }
+  if (result.error.empty() && same_socket(result.options.socketmap, result.options.socket)) {
+    result.error = "-s and -p name the same socket \"" + result.options.socketmap + "\"";
+  }
   return result;
 }
 
@@ -115,34 +115,9 @@ std::optional<unsigned> parse_socket_mode(std::string_view text) {
   return mode;
 }
 
-std::string socket_spec_error(std::string_view spec) {
-  if (starts_with(spec, "unix:") || starts_with(spec, "local:")) {
-    std::string path = unix_socket_path(spec);
-    if (path.empty() || path[0] != '/') return "socket path must be absolute: \"" + std::string(spec) + "\"";
-    return {};
-  }
-  std::string_view rest;
-  if (starts_with(spec, "inet:")) {
-    rest = spec.substr(5);
-  } else if (starts_with(spec, "inet6:")) {
-    rest = spec.substr(6);
-  } else {
-    return "bad socket \"" + std::string(spec) + "\" (want unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST)";
-  }
-  std::size_t at = rest.find('@');
-  if (std::string why = port_error(rest.substr(0, at)); !why.empty()) return why;
-  if (at != std::string_view::npos && at + 1 == rest.size()) return "empty host in \"" + std::string(spec) + "\"";
-  return {};
-}
-
-std::string unix_socket_path(std::string_view spec) {
-  if (starts_with(spec, "unix:")) return std::string(spec.substr(5));
-  if (starts_with(spec, "local:")) return std::string(spec.substr(6));
-  return {};
-}
-
 std::string usage() {
-  return "usage: splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-u USER[:GROUP]]\n"
+  return "usage: splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-s SOCKET]\n"
+         "                         [-u USER[:GROUP]]\n"
          "  -c RULES   rule file (default /etc/splitroute/rules.json)\n"
          "  -f         stay in the foreground and log to stderr\n"
          "  -h         show this help\n"
@@ -151,6 +126,8 @@ std::string usage() {
          "  -p SOCKET  unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST\n"
          "             (default unix:/run/splitroute/milter.sock)\n"
          "  -P PIDFILE write the process id to PIDFILE\n"
+         "  -s SOCKET  also serve the socketmap protocol (Postfix transport_maps) on SOCKET,\n"
+         "             same syntax as -p (default: no socketmap)\n"
          "  -u USER[:GROUP]  run as USER (and GROUP) once the socket is open\n"
          "  -v         log more (each milter step)\n";
 }

@@ -1,6 +1,7 @@
 // options.hpp - splitroute-milter's command line (sendmail milter style).
 //
-//   splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-u USER[:GROUP]]
+//   splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-s SOCKET]
+//                     [-u USER[:GROUP]]
 //
 // Pure: parse_options() neither prints nor exits; main() decides.
 #pragma once
@@ -10,14 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "util/socket_spec.hpp"
+
 namespace splitroute::daemon {
 
-inline constexpr const char* kDefaultSocket = "unix:/run/splitroute/milter.sock";
+inline constexpr const char* kDefaultSocket = util::kDefaultMilterSocket;
 inline constexpr const char* kDefaultRules = "/etc/splitroute/rules.json";
 inline constexpr unsigned kDefaultSocketMode = 0660;
 
 struct Options {
   std::string socket = kDefaultSocket;  // -p
+  std::string socketmap;                // -s; empty: no socketmap server
   std::string rules = kDefaultRules;    // -c
   bool foreground = false;              // -f
   bool check_only = false;              // -n
@@ -40,12 +44,9 @@ OptionsResult parse_options(const std::vector<std::string>& args);
 // parse_socket_mode - 3 or 4 octal digits, at most 0777.
 std::optional<unsigned> parse_socket_mode(std::string_view text);
 
-// socket_spec_error - why `spec` is not unix:/path, local:/path,
-// inet:PORT[@HOST] or inet6:PORT[@HOST] ("" when it is fine).
-std::string socket_spec_error(std::string_view spec);
-
-// unix_socket_path - the path of a unix:/local: spec; empty for inet.
-std::string unix_socket_path(std::string_view spec);
+// Socket specs (-p, -s) are util/socket_spec.hpp's.
+using util::socket_spec_error;
+using util::unix_socket_path;
 
 // usage - the help text.
 std::string usage();

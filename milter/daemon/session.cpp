@@ -21,7 +21,10 @@ const std::string& host_name() {
   return name;
 }
 
+// note_queue_id - the `i` macro until the transaction has a queue id (the
+// MTA assigns it once; asking again at every recipient costs a copy).
 void note_queue_id(const MilterCtx& ctx, Message& message) {
+  if (!message.queue_id.empty()) return;
   if (std::optional<std::string> id = ctx.macro("i")) message.queue_id = std::move(*id);
 }
 
@@ -63,6 +66,11 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
   if (raw.empty()) raw = ctx.macro("{rcpt_addr}").value_or("");
   runtime::Resolution resolution = runtime::resolve(*config_, raw, msg.size);
   RcptOutcome outcome = judge_recipient(rules(), resolution, msg);
+  if (!outcome.reply && !observing()) {
+    if (auto rewrite = rewrite_for(rules(), resolution, raw, args.empty() ? args : args.subspan(1))) {
+      note_rewrite(msg, std::move(*rewrite));
+    }
+  }
   log_line(Level::info, rcpt_log_line(msg.queue_id, raw, rules(), resolution, outcome.reply));
   if (resolution.answer.result == core::Lookup::error) {
     log_warning("{}: directory lookup failed: {}", queue_id_or_noqueue(msg), resolution.answer.detail);
@@ -97,6 +105,21 @@ sfsistat Connection::apply_message_verdict(MilterCtx& ctx, const Message& msg, c
     } else {
       log_warning("{}: cannot add header {}", queue_id_or_noqueue(msg), name);
     }
+  }
+  return apply_rewrites(ctx, msg);
+}
+
+// apply_rewrites - add each rewritten recipient, then delete its original.
+// A failure defers the whole message (451 4.3.0): delivering it with a
+// recipient missing or twice would be worse than a retry.
+sfsistat Connection::apply_rewrites(MilterCtx& ctx, const Message& msg) {
+  for (const RecipientRewrite& rewrite : msg.rewrites) {
+    if (!ctx.add_recipient(rewrite.replacement, rewrite.esmtp_args) || !ctx.delete_recipient(rewrite.original)) {
+      log_warning("{}: cannot rewrite recipient {} (does the MTA let milters change recipients?); deferring",
+                  queue_id_or_noqueue(msg), rewrite.original);
+      return ctx.reply(core::make_reply(core::ReplyKind::internal_error));
+    }
+    log_line(Level::info, rewrite_log_line(msg.queue_id, rewrite));
   }
   return SMFIS_CONTINUE;
 }

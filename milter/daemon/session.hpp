@@ -41,6 +41,7 @@ class Connection {
   // take_message - the current transaction, moved out: it ends here.
   Message take_message(const MilterCtx& ctx);
   sfsistat apply_message_verdict(MilterCtx& ctx, const Message& message, const MessageVerdict& verdict);
+  sfsistat apply_rewrites(MilterCtx& ctx, const Message& message);
 
   runtime::ConfigPtr config_;
   std::string organization_;

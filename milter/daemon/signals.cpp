@@ -2,6 +2,7 @@
 #include "daemon/signals.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -77,9 +78,17 @@ SignalWatcher::~SignalWatcher() {
 
 void SignalWatcher::unblock() { set_mask(SIG_UNBLOCK); }
 
+// wait - poll() first, then read(): the same for the kernel, but poll() is
+// a call ThreadSanitizer knows to block in, so it runs the handler as soon
+// as a signal arrives; inside a bare read() it would hold the signal back
+// until read() returned, which only the handler can make happen.
 int SignalWatcher::wait() {
   unsigned char byte = 0;
   for (;;) {
+    pollfd readable{read_end_.get(), POLLIN, 0};
+    if (::poll(&readable, 1, -1) < 0 && errno != EINTR) {
+      throw std::runtime_error(std::string("signal pipe: ") + std::strerror(errno));
+    }
     ssize_t n = ::read(read_end_.get(), &byte, 1);
     if (n == 1) return byte;
     if (n < 0 && errno == EINTR) continue;

@@ -59,8 +59,55 @@ CachedDirectory::CachedDirectory(DirectoryPtr table, const core::LdapCacheConfig
 Answer CachedDirectory::lookup(std::string_view key) {
   const std::string owned(key);
   if (auto cached = cache_.get(owned)) return std::move(*cached);
-  Answer answer = table_->lookup(key);
-  cache_.put(owned, answer);
+  return ask_table(owned);
+}
+
+Answer CachedDirectory::ask_table(const std::string& key) {
+  std::shared_ptr<Flight> flight;
+  bool leader = false;
+  {
+    const std::lock_guard lock(flights_mutex_);
+    if (flights_.find(key) == flights_.end()) {
+      // A flight that landed since our miss has filled the cache (it
+      // fills it before it leaves flights_): no second lookup.
+      if (auto cached = cache_.get(key)) return std::move(*cached);
+    }
+    auto [entry, inserted] = flights_.try_emplace(key);
+    if (inserted) entry->second = std::make_shared<Flight>();
+    flight = entry->second;
+    leader = inserted;
+  }
+  if (leader) return lead(key, *flight);
+  std::unique_lock lock(flight->mutex);
+  flight->landed.wait(lock, [&] { return flight->answer.has_value(); });
+  Answer answer = *flight->answer;
+  if (answer.result != core::Lookup::error) answer.detail = std::string(kCacheDetail);  // not asked for this caller
+  return answer;
+}
+
+// lead - the one lookup of a flight: its answer goes to the cache and to
+// every caller waiting, even when the table throws.
+Answer CachedDirectory::lead(const std::string& key, Flight& flight) {
+  Answer answer{core::Lookup::error, {}, "directory lookup failed"};
+  struct Land {
+    CachedDirectory& self;
+    const std::string& key;
+    Flight& flight;
+    const Answer& answer;
+    ~Land() {
+      {
+        const std::lock_guard lock(self.flights_mutex_);
+        self.flights_.erase(key);
+      }
+      {
+        const std::lock_guard lock(flight.mutex);
+        flight.answer = answer;
+      }
+      flight.landed.notify_all();
+    }
+  } land{*this, key, flight, answer};
+  answer = table_->lookup(key);
+  cache_.put(key, answer);
   return answer;
 }
 

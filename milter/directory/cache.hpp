@@ -5,15 +5,20 @@
 // recently used.  Errors are never cached: the next lookup asks the server
 // again.  CachedDirectory puts one in front of any Directory; an answer it
 // serves from the cache carries detail == kCacheDetail ("cache"), which the
-// front ends report as "cached".  The clock is injectable for tests.
-// Thread-safe: one mutex, held only for the map operations (never across a
-// lookup of the table behind it).
+// front ends report as "cached".  Concurrent misses for one key share one
+// lookup of the table (the first caller asks, the others wait for its
+// answer), so a recipient that many sessions name at once costs one
+// search per TTL.  The clock is injectable for tests.
+// Thread-safe: the mutexes are held only for map operations (never across
+// a lookup of the table behind it).
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -64,8 +69,22 @@ class CachedDirectory final : public Directory {
   std::string describe() const override { return table_->describe(); }
 
  private:
+  // Flight - one lookup of the table in progress, and who waits for it.
+  struct Flight {
+    std::mutex mutex;
+    std::condition_variable landed;
+    std::optional<Answer> answer;  // guarded by mutex
+  };
+
+  // ask_table - look `key` up in the table, or wait for the caller that
+  // already does.
+  Answer ask_table(const std::string& key);
+  Answer lead(const std::string& key, Flight& flight);
+
   DirectoryPtr table_;
   AnswerCache cache_;
+  std::mutex flights_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;  // guarded by flights_mutex_
 };
 
 // with_cache - `table` behind a cache, or `table` itself when `config`

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -66,13 +67,14 @@ std::string parse_line(std::string_view line, RecipientTable& out) {
     }
     target = target_address.text();
   }
-  out.insert_or_assign(address.key(), std::move(target));
+  out.insert_or_assign(address.key(), target);
   return {};
 }
 
 }  // namespace
 
 std::string parse_recipients(std::string_view text, std::string_view name, RecipientTable& out) {
+  out.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1, text.size());
   std::size_t number = 0;
   while (!text.empty()) {
     ++number;
@@ -100,9 +102,9 @@ Answer FileDirectory::lookup(std::string_view key) {
   refresh_if_due();
   std::shared_lock lock(mutex_);
   if (!problem_.empty()) return {core::Lookup::error, {}, problem_};
-  auto found = table_.find(key);
-  if (found == table_.end()) return {core::Lookup::miss, {}, {}};
-  return {core::Lookup::hit, found->second, {}};
+  std::optional<std::string_view> target = table_.find(key);
+  if (!target) return {core::Lookup::miss, {}, {}};
+  return {core::Lookup::hit, std::string(*target), {}};
 }
 
 // refresh_if_due - at most once a second, stat the file and re-read it when

@@ -13,15 +13,11 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "core/route_index.hpp"
 #include "directory/directory.hpp"
+#include "directory/recipient_table.hpp"
 
 namespace splitroute::directory {
-
-// What a recipients file holds: address key -> target ("" for a mailbox).
-using RecipientTable = std::unordered_map<std::string, std::string, core::StringHash, std::equal_to<>>;
 
 // parse_recipients - parse the text of a recipients file named `name` (for
 // messages).  Returns "" on success, else "name:LINE: what is wrong".

@@ -6,8 +6,10 @@
 // failed: Invalid credentials"), which the caller turns into 451 4.4.3 and a
 // log line.  No exception leaves lookup().
 //
-// SECURITY: the bind password is read once, here, from bind_password_file;
-// it never appears in a detail, a problem string or a log line.
+// SECURITY: the bind password is read once, here, from bind_password_file,
+// which is refused when world-writable (anyone could swap in a password of a
+// server they control); it never appears in a detail, a problem string or a
+// log line.
 #include "directory/ldap_directory.hpp"
 
 #include <memory>
@@ -43,7 +45,7 @@ void strip_newline(std::string& text) {
 
 // read_password - the contents of `path`, or false with `problem` set.
 bool read_password(const std::string& path, std::string& password, std::string& problem) {
-  if (std::string why = util::read_file(path, kMaxPasswordFileSize, password); !why.empty()) {
+  if (std::string why = util::read_protected_file(path, kMaxPasswordFileSize, password); !why.empty()) {
     problem = "LDAP bind password file: " + why;
     return false;
   }

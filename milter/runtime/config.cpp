@@ -1,6 +1,8 @@
 // config.cpp - load a rule file from disk and open the directory it names.
 #include "runtime/config.hpp"
 
+#include <malloc.h>
+
 #include <filesystem>
 
 #include "directory/file_directory.hpp"
@@ -40,22 +42,23 @@ directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std:
   return std::make_shared<directory::UnavailableDirectory>(config.type, problem);
 }
 
-ConfigLoad load_config(const std::string& path) {
+ConfigLoad load_config(const std::string& path, bool with_directory) {
   ConfigLoad load;
   load.path = path;
   std::string text;
-  if (std::string why = util::read_file(path, kMaxRuleFileBytes, text); !why.empty()) {
+  if (std::string why = util::read_protected_file(path, kMaxRuleFileBytes, text); !why.empty()) {
     load.diagnostics.push_back({core::Severity::error, "", why});
     return load;
   }
-  core::LoadResult rules = core::load_rules(text, folder_of(path));
+  core::LoadResult rules = core::load_rules_freeing_text(std::move(text), folder_of(path));
+  ::malloc_trim(0);  // the parser's freed pages go back now, not after the directory has grown the heap
   load.diagnostics = std::move(rules.diagnostics);
   if (!rules.ok()) return load;
 
   auto config = std::make_shared<Config>();
   config->path = path;
   config->rules = std::move(*rules.rules);
-  config->directory = open_directory(config->rules.directory, load.directory_problem);
+  if (with_directory) config->directory = open_directory(config->rules.directory, load.directory_problem);
   if (!load.directory_problem.empty()) {
     load.diagnostics.push_back({core::Severity::warning, "/directory",
                                 load.directory_problem +

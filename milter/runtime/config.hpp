@@ -35,8 +35,11 @@ struct ConfigLoad {
   std::string report() const;
 };
 
-// load_config - read, validate and open; never throws for bad input.
-ConfigLoad load_config(const std::string& path);
+// load_config - read, validate and open; never throws for bad input.  A
+// world-writable rule file is refused (an error naming the file and its mode).
+// Without `with_directory` the directory is not opened (config->directory
+// stays null): for tools that only read the rules.
+ConfigLoad load_config(const std::string& path, bool with_directory = true);
 
 // open_directory - the table a DirectoryConfig names.  A table that cannot
 // be read still opens: it answers every lookup with an error (tempfail), as

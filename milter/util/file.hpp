@@ -31,4 +31,11 @@ class UniqueFd {
 // `max_bytes`.  Returns "" on success, else "cannot read PATH: reason".
 std::string read_file(const std::string& path, std::size_t max_bytes, std::string& out);
 
+// read_protected_file - read_file() for a file that decides what
+// splitroute does or holds a secret (the rule file, the LDAP bind password
+// file): also refused when it is world-writable, checked on the opened file,
+// with "refusing PATH: it is world-writable (mode 0666), so any local user
+// could change it; ...".
+std::string read_protected_file(const std::string& path, std::size_t max_bytes, std::string& out);
+
 }  // namespace splitroute::util

@@ -3,13 +3,24 @@
 // One decision is what the milter does per recipient once the directory has
 // answered: parse_address() into a reused Address, plan(), decide() without
 // a trail.  The rule sets have N accepted domains and N send connectors
-// (N = 10, 1 000, 100 000), written as rule-file JSON and loaded once.
+// (N = 10, 1 000, 100 000), written as rule-file JSON (bench_rules.hpp,
+// shared with the daemon benchmarks) and loaded once.
 //   BM_Decision        one recipient in an internal_relay domain, found
 //   BM_DecisionRelay   the same recipient not found: relayed via its connector
 //   BM_DecisionSpread  found, recipients cycling through 1 024 domains, so a
 //                      large table is probed all over (cache and TLB misses)
+// and what the milter calls per RCPT, runtime::resolve() (parse, plan,
+// directory lookup, decide, reply, next hop), for the same found recipient:
+//   BM_ResolveFile     the directory is the recipients file (in memory)
+//   BM_ResolveCached   the same behind the LDAP answer cache, warm: the path
+//                      of a cached LDAP recipient without the server
+#include <unistd.h>
+
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +29,10 @@
 
 #include "core/router.hpp"
 #include "core/rules_json.hpp"
+#include "directory/cache.hpp"
+#include "directory/file_directory.hpp"
+#include "runtime/resolve.hpp"
+#include "bench_rules.hpp"
 
 namespace splitroute::core {
 namespace {
@@ -25,35 +40,12 @@ namespace {
 constexpr std::size_t kSpread = 1024;
 constexpr std::uint64_t kMessageSize = 100 * 1024;
 
-// domain_name - the same length for every index, so sizes compare fairly.
-std::string domain_name(std::size_t index) { return fmt::format("d{:06}.bench.example", index); }
-
-// bench_rules_text - `count` accepted domains, alternately authoritative
-// and internal_relay, each with its own connector.
-std::string bench_rules_text(std::size_t count) {
-  std::string accepted, connectors;
-  for (std::size_t i = 0; i < count; ++i) {
-    const char* separator = i == 0 ? "" : ",\n";
-    accepted += fmt::format(R"({}{{"domain": "{}", "type": "{}"}})", separator, domain_name(i),
-                            i % 2 == 0 ? "authoritative" : "internal_relay");
-    connectors += fmt::format(
-        R"({}{{"name": "c{:06}", "address_spaces": [{{"domain": "{}", "cost": {}}}],
-               "smarthosts": ["[192.0.2.{}]:25"], "max_message_size": "20MB"}})",
-        separator, i, domain_name(i), 1 + i % 100, 1 + i % 250);
-  }
-  return fmt::format(R"({{"version": 1, "recipient_delimiter": "+",
-    "directory": {{"type": "file", "path": "recipients.txt"}},
-    "accepted_domains": [{}],
-    "send_connectors": [{}]}})",
-                     accepted, connectors);
-}
-
 // rules_for - the loaded rule set of `count` rules (loaded on first use).
 const Ruleset& rules_for(std::size_t count) {
   static std::map<std::size_t, Ruleset> loaded;
   auto found = loaded.find(count);
   if (found != loaded.end()) return found->second;
-  LoadResult result = load_rules(bench_rules_text(count), "/etc/splitroute");
+  LoadResult result = load_rules(bench::bench_rules_text(count), "/etc/splitroute");
   if (!result.ok()) {
     for (const Diagnostic& diagnostic : result.diagnostics) {
       fmt::print(stderr, "{}\n", diagnostic.text());
@@ -68,8 +60,8 @@ const Ruleset& rules_for(std::size_t count) {
 std::vector<std::string> recipients_for(std::size_t count, std::size_t spread) {
   std::vector<std::string> recipients;
   for (std::size_t i = 0; i < spread; ++i) {
-    std::size_t domain = (count / 2 + i * 7919) % count | 1;
-    recipients.push_back(fmt::format("user{:04}@{}", i, domain_name(domain)));
+    std::size_t domain = bench::spread_domain(count, i) | 1;
+    recipients.push_back(fmt::format("user{:04}@{}", i, bench::domain_name(domain)));
   }
   return recipients;
 }
@@ -100,9 +92,49 @@ void BM_Decision(benchmark::State& state) { run_decisions(state, kFound, 1); }
 void BM_DecisionRelay(benchmark::State& state) { run_decisions(state, kNotFound, 1); }
 void BM_DecisionSpread(benchmark::State& state) { run_decisions(state, kFound, kSpread); }
 
+// RecipientsFile - a temporary recipients file holding one address.
+class RecipientsFile {
+ public:
+  explicit RecipientsFile(const std::string& address)
+      : path_(std::filesystem::temp_directory_path() /
+              fmt::format("core-bench-{}-{}.txt", ::getpid(), address.substr(address.find('@') + 1))) {
+    std::ofstream(path_) << address << "\n";
+  }
+  ~RecipientsFile() { std::filesystem::remove(path_); }
+  RecipientsFile(const RecipientsFile&) = delete;
+  RecipientsFile& operator=(const RecipientsFile&) = delete;
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// run_resolves - resolve() for one found recipient; `cached` puts the
+// answer cache in front of the file (filled by the first call).
+void run_resolves(benchmark::State& state, bool cached) {
+  const auto count = static_cast<std::size_t>(state.range(0));
+  const std::string recipient = recipients_for(count, 1).front();
+  RecipientsFile file(recipient);
+  runtime::Config config{"", rules_for(count), std::make_shared<directory::FileDirectory>(file.path())};
+  if (cached) config.directory = directory::with_cache(config.directory, LdapCacheConfig{});
+  for (auto _ : state) {
+    runtime::Resolution resolution = runtime::resolve(config, recipient, kMessageSize);
+    benchmark::DoNotOptimize(resolution);
+  }
+  if (runtime::resolve(config, recipient, kMessageSize).decision.verdict != Verdict::local) {
+    state.SkipWithError("the recipient was not found in the directory");
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_ResolveFile(benchmark::State& state) { run_resolves(state, false); }
+void BM_ResolveCached(benchmark::State& state) { run_resolves(state, true); }
+
 BENCHMARK(BM_Decision)->Arg(10)->Arg(1000)->Arg(100000);
 BENCHMARK(BM_DecisionRelay)->Arg(10)->Arg(1000)->Arg(100000);
 BENCHMARK(BM_DecisionSpread)->Arg(10)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_ResolveFile)->Arg(10)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_ResolveCached)->Arg(10)->Arg(1000)->Arg(100000);
 
 }  // namespace
 }  // namespace splitroute::core

@@ -48,11 +48,15 @@ function M.expect(conn, what, err, want)
 end
 
 -- open - connect to daemon `name`, announce the MTA and a client.  With
--- `macros` false no macro is sent at all.
-function M.open(name, macros)
+-- `macros` false no macro is sent at all; with `actions` the MTA offers
+-- only those SMFIF_* actions (default: all).
+function M.open(name, macros, actions)
   local socket = M.env("MILTER_SOCKET_" .. string.upper(name))
   local conn = mt.connect(socket, 50, 0.1)
   M.check(conn ~= nil, "cannot connect to " .. socket)
+  if actions ~= nil then
+    M.check(mt.negotiate(conn, nil, nil, actions) == nil, "negotiate failed")
+  end
   if macros ~= false then
     mt.macro(conn, SMFIC_CONNECT, "j", "mta.example.test", "{daemon_name}", "mta.example.test")
   end

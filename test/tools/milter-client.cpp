@@ -9,8 +9,14 @@
 //   milter-client -p inet:8899@127.0.0.1 --size 1000 --rcpt a@x --rcpt b@y
 //                 --header 'Subject: hi' --repeat-received 31
 //
+// --fault MODE misbehaves on purpose, as a broken or hostile MTA would, and
+// prints what the filter did ("fault oversized: the filter closed the
+// connection"); see kFaults.  --rcpts-file reads recipients with \xHH
+// escapes, so a NUL, CR or LF can be sent inside one.
+//
 // Exit status: 0 when every transaction ran (whatever the filter answered),
 // 1 on a connection or protocol error, 2 on a usage error.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -45,7 +51,11 @@ constexpr const char* kUsage =
     "  --queue-id ID            the i macro at DATA, EOH and EOM (default 4C2A1B3D9F)\n"
     "  --no-macros              send no macros at all (only those given with --macro)\n"
     "  --transactions N         run the transaction N times on one connection\n"
+    "  --split                  one transaction per recipient (MAIL, RCPT, abort)\n"
     "  --timeout SECONDS        wait this long for each answer (default 10)\n"
+    "  --rcpts-file FILE        recipients, one per line, \\xHH escapes decoded (repeatable)\n"
+    "  --fault MODE             misbehave: disconnect-rcpt disconnect-body oversized\n"
+    "                           truncated garbage silent no-read (see the source)\n"
     "  -v                       also print the negotiation and skipped stages\n";
 
 struct Options {
@@ -62,7 +72,20 @@ struct Options {
   int transactions = 1;
   double timeout = 10;
   bool verbose = false;
+  std::string fault;
+  bool split = false;
 };
+
+// kFaults - what each --fault does after connecting.
+//   disconnect-rcpt  MAIL, then RCPT, then hang up without reading the answer
+//   disconnect-body  up to DATA and a header, then a body chunk, then hang up
+//   oversized        a packet claiming 2 GB after negotiation; wait for the close
+//   truncated        a RCPT packet cut short, then hang up
+//   garbage          4 KB of pseudo-random bytes instead of a negotiation; wait
+//   silent           send nothing until --timeout passes (an MTA that hangs)
+//   no-read          negotiate, then 2000 RCPTs without reading any answer; hang up
+constexpr const char* kFaults[] = {"disconnect-rcpt", "disconnect-body", "oversized", "truncated",
+                                   "garbage",         "silent",          "no-read"};
 
 [[noreturn]] void usage_error(const std::string& why) {
   std::fprintf(stderr, "milter-client: %s\n%s", why.c_str(), kUsage);
@@ -80,6 +103,44 @@ unsigned long long to_number(const std::string& text, const char* option, unsign
 }
 
 int to_int(const std::string& text, const char* option) { return static_cast<int>(to_number(text, option, 1000000)); }
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// unescape - "\xHH" as the octet, "\\" as one backslash; the rest as is.
+std::string unescape(const std::string& line) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '\\') {
+      out += line[++i];
+    } else if (line[i] == '\\' && i + 3 < line.size() && line[i + 1] == 'x' && hex_digit(line[i + 2]) >= 0 &&
+               hex_digit(line[i + 3]) >= 0) {
+      out += static_cast<char>(hex_digit(line[i + 2]) * 16 + hex_digit(line[i + 3]));
+      i += 3;
+    } else {
+      out += line[i];
+    }
+  }
+  return out;
+}
+
+void read_rcpts_file(const std::string& path, Options& out) {
+  std::ifstream in(path);
+  if (!in) usage_error("cannot read " + path);
+  std::string line;
+  while (std::getline(in, line)) out.rcpts.push_back(unescape(line));
+}
+
+std::string checked_fault(const std::string& mode) {
+  for (const char* known : kFaults) {
+    if (mode == known) return mode;
+  }
+  usage_error("unknown --fault \"" + mode + "\"");
+}
 
 std::pair<std::string, std::string> split_header(const std::string& line) {
   std::size_t colon = line.find(':');
@@ -143,6 +204,9 @@ Options parse(int argc, char** argv) {
     else if (arg == "--transactions") o.transactions = to_int(value(), "--transactions");
     else if (arg == "--timeout") o.timeout = to_int(value(), "--timeout");
     else if (arg == "-v") o.verbose = true;
+    else if (arg == "--rcpts-file") read_rcpts_file(value(), o);
+    else if (arg == "--fault") o.fault = checked_fault(value());
+    else if (arg == "--split") o.split = true;
     else if (arg == "-h" || arg == "--help") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -181,6 +245,9 @@ class Client {
   }
 
   // send_macros - `defaults` (unless --no-macros) overridden by --macro.
+  // A value ends at its first NUL, as the C strings of Postfix and Sendmail
+  // do: a NUL inside would make the packet's name/value list uneven, which
+  // libmilter (8.17) does not check and crashes on in smfi_getsymval().
   void send_macros(char stage, MacroValues defaults) {
     MacroValues values = o_.no_macros ? MacroValues{} : std::move(defaults);
     if (auto extra = o_.extra_macros.find(stage); extra != o_.extra_macros.end()) {
@@ -189,6 +256,7 @@ class Client {
         values.emplace_back(name, value);
       }
     }
+    for (auto& value : values) value.second.resize(std::min(value.second.size(), value.second.find('\0')));
     milter_.macros(stage, values);
   }
 
@@ -213,8 +281,35 @@ class Client {
     return block;
   }
 
+  // shown - `rcpt` as printed: control characters as \xHH.
+  static std::string shown(const std::string& rcpt) {
+    std::string out;
+    for (char c : rcpt) {
+      if ((c >= 0 && c < 0x20) || c == 0x7f) {
+        char escape[5];
+        std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned char>(c));
+        out += escape;
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  // split_transactions - --split: MAIL and one RCPT, then abort, for each.
+  void split_transactions() {
+    for (const std::string& rcpt : o_.rcpts) {
+      send_macros(SMFIC_MAIL, {{"{mail_addr}", o_.from}});
+      if (!milter_.mail({"<" + o_.from + ">"}).accepted()) return milter_.abort();
+      send_macros(SMFIC_RCPT, {{"{rcpt_addr}", rcpt}});
+      print("rcpt <" + shown(rcpt) + ">", milter_.rcpt({"<" + rcpt + ">"}));
+      milter_.abort();
+    }
+  }
+
   // transaction - MAIL, RCPTs, and the message if a recipient was accepted.
   void transaction() {
+    if (o_.split) return split_transactions();
     std::vector<std::string> mail{"<" + o_.from + ">"};
     mail.insert(mail.end(), o_.mail_args.begin(), o_.mail_args.end());
     send_macros(SMFIC_MAIL, {{"{mail_addr}", o_.from}});
@@ -222,7 +317,7 @@ class Client {
     bool any = false;
     for (const std::string& rcpt : o_.rcpts) {
       send_macros(SMFIC_RCPT, {{"{rcpt_addr}", rcpt}});
-      any = print("rcpt <" + rcpt + ">", milter_.rcpt({"<" + rcpt + ">"})).accepted() || any;
+      any = print("rcpt <" + shown(rcpt) + ">", milter_.rcpt({"<" + rcpt + ">"})).accepted() || any;
     }
     if (!any) {
       std::printf("%sdata: not sent (no accepted recipient)\n", prefix_.c_str());
@@ -255,13 +350,91 @@ class Client {
   std::string prefix_;
 };
 
+// Fault - one misbehaving connection (--fault); prints what the filter did.
+class Fault {
+ public:
+  Fault(const Options& options, MilterClient& milter) : o_(options), milter_(milter) {}
+
+  void run() {
+    const std::string& mode = o_.fault;
+    if (mode == "garbage") return garbage();
+    if (mode == "silent") return report(milter_.wait_for_close());
+    milter_.negotiate();
+    if (mode == "oversized") return oversized();
+    if (mode == "no-read") return no_read();
+    milter_.connect("client.example.net", "192.0.2.99");
+    milter_.helo("client.example.net");
+    milter_.mail({"<" + o_.from + ">"});
+    if (mode == "disconnect-rcpt") return hang_up(MilterClient::command_bytes(SMFIC_RCPT, rcpt_data()));
+    if (mode == "truncated") return hang_up(MilterClient::command_bytes(SMFIC_RCPT, rcpt_data()).substr(0, 9));
+    disconnect_body();
+  }
+
+ private:
+  std::string rcpt_data() const {
+    std::string rcpt = o_.rcpts.empty() ? "alice@example.com" : o_.rcpts.front();
+    return "<" + rcpt + ">" + std::string(1, '\0');
+  }
+
+  void hang_up(const std::string& bytes) {
+    milter_.send_raw(bytes);
+    std::printf("fault %s: sent, hung up\n", o_.fault.c_str());
+  }
+
+  void report(bool closed) {
+    std::printf("fault %s: %s\n", o_.fault.c_str(),
+                closed ? "the filter closed the connection" : "connection still open at the timeout");
+  }
+
+  void garbage() {
+    std::string bytes(4096, '\0');
+    unsigned state = 4096;
+    for (char& c : bytes) c = static_cast<char>((state = state * 1103515245u + 12345u) >> 16);
+    milter_.send_raw(bytes);
+    report(milter_.wait_for_close());
+  }
+
+  void oversized() {
+    std::string header = MilterClient::command_bytes(SMFIC_CONNECT, "x");
+    header[0] = '\x7f';  // length 0x7f000003: far beyond any packet a filter accepts
+    milter_.send_raw(header + std::string(65536, 'x'));
+    report(milter_.wait_for_close());
+  }
+
+  void no_read() {
+    std::string burst = MilterClient::command_bytes(SMFIC_MAIL, "<" + o_.from + ">" + std::string(1, '\0'));
+    for (int i = 0; i < 2000; ++i) burst += MilterClient::command_bytes(SMFIC_RCPT, rcpt_data());
+    try {
+      milter_.send_raw(burst);
+    } catch (const std::exception&) {
+      // the filter may stop reading first: that is its right
+    }
+    std::printf("fault no-read: sent, hung up\n");
+  }
+
+  void disconnect_body() {
+    milter_.rcpt({"<" + (o_.rcpts.empty() ? std::string("alice@example.com") : o_.rcpts.front()) + ">"});
+    milter_.data();
+    milter_.header("Subject", "cut short");
+    milter_.eoh();
+    hang_up(MilterClient::command_bytes(SMFIC_BODY, std::string(10000, 'b')));
+  }
+
+  const Options& o_;
+  MilterClient& milter_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options options = parse(argc, argv);
   try {
     MilterClient milter(splitroute::milter_client::connect_filter(options.socket, options.timeout));
-    Client(options, milter).run();
+    if (options.fault.empty()) {
+      Client(options, milter).run();
+    } else {
+      Fault(options, milter).run();
+    }
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "milter-client: %s\n", e.what());

@@ -26,13 +26,16 @@ constexpr const char* kRules = R"({
   "accepted_domains": [
     {"domain": "example.com", "type": "authoritative"},
     {"domain": "shared.example.com", "type": "internal_relay"},
-    {"domain": "*.hub.example.com", "type": "external_relay"}
+    {"domain": "*.hub.example.com", "type": "external_relay"},
+    {"domain": "sites.example.com", "type": "internal_relay"}
   ],
   "send_connectors": [
     {"name": "partner", "address_spaces": [{"domain": "shared.example.com"}],
      "smarthosts": ["[192.0.2.10]:25", "[192.0.2.11]:25"], "max_message_size": "1KB"},
     {"name": "hub", "hook": "header", "address_spaces": [{"domain": "*.hub.example.com"}],
-     "smarthosts": ["[192.0.2.20]:2525", "[192.0.2.21]:2525"]}
+     "smarthosts": ["[192.0.2.20]:2525", "[192.0.2.21]:2525"]},
+    {"name": "paris", "address_spaces": [{"domain": "sites.example.com"}, {"domain": "paris.example.local"}],
+     "smarthosts": ["[192.0.2.30]"], "rewrite_domain": "paris.example.local"}
   ]
 })";
 
@@ -261,6 +264,82 @@ TEST_F(MessageTest, MessageLogLineNamesTheLoopingHash) {
   EXPECT_EQ(message_log_line(rules(), message, judge_message(rules(), message)),
             "4F2A: message rcpts=1 relayed=1 hops=0 loop=trace rcpt_hash=98f5b412f508af6a action=reject "
             "reply=554 5.4.6");
+}
+
+TEST(Xtext, EncodesPlusEqualsControlsSpaceAndNonAscii) {
+  struct Row {
+    std::string text, want;
+  };
+  const std::vector<Row> rows = {
+      {"alice@example.com", "alice@example.com"},
+      {"a+b@example.com", "a+2Bb@example.com"},
+      {"a=b@example.com", "a+3Db@example.com"},
+      {"\"a b\"@example.com", "\"a+20b\"@example.com"},
+      {"a\tb", "a+09b"},
+      {"j\xC3\xB6rg@example.com", "j+C3+B6rg@example.com"},
+      {"!#$%&'*-/?^_`{|}~", "!#$%&'*-/?^_`{|}~"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.text);
+    EXPECT_EQ(xtext(row.text), row.want);
+  }
+}
+
+TEST_F(MessageTest, RewritesOnlyRecipientsRelayedThroughARewriteConnector) {
+  struct Row {
+    std::string raw;
+    std::vector<std::string_view> args;
+    std::optional<RecipientRewrite> want;
+  };
+  const std::vector<Row> rows = {
+      {"<alice@sites.example.com>", {},
+       RecipientRewrite{"<alice@sites.example.com>", "<alice@paris.example.local>",
+                        "ORCPT=rfc822;alice@sites.example.com"}},
+      {"<Alice+news@Sites.Example.COM>", {"SIZE=5"},
+       RecipientRewrite{"<Alice+news@Sites.Example.COM>", "<Alice+news@paris.example.local>",
+                        "ORCPT=rfc822;Alice+2Bnews@Sites.Example.COM"}},
+      {"<bob@sites.example.com>", {"ORCPT=rfc822;bob@old.example", "NOTIFY=SUCCESS,FAILURE"},
+       RecipientRewrite{"<bob@sites.example.com>", "<bob@paris.example.local>",
+                        "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@old.example"}},
+      {"bob@sites.example.com", {"notify=NEVER"},
+       RecipientRewrite{"bob@sites.example.com", "<bob@paris.example.local>",
+                        "notify=NEVER ORCPT=rfc822;bob@sites.example.com"}},
+      {"<x@paris.example.local>", {},
+       RecipientRewrite{"<x@paris.example.local>", "<x@paris.example.local>", "ORCPT=rfc822;x@paris.example.local"}},
+      {"<carol2@shared.example.com>", {}, std::nullopt},  // relayed, no rewrite_domain
+      {"<alice@example.com>", {}, std::nullopt},          // local
+      {"<nobody@example.com>", {}, std::nullopt},         // rejected
+      {"<x@elsewhere.example>", {}, std::nullopt},        // none
+      {"<not an address>", {}, std::nullopt},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.raw);
+    std::optional<RecipientRewrite> got = rewrite_for(rules(), resolve(row.raw), row.raw, row.args);
+    ASSERT_EQ(got.has_value(), row.want.has_value());
+    if (!got) continue;
+    EXPECT_EQ(got->original, row.want->original);
+    EXPECT_EQ(got->replacement, row.want->replacement);
+    EXPECT_EQ(got->esmtp_args, row.want->esmtp_args);
+  }
+}
+
+TEST(NoteRewrite, KeepsOneRewritePerOriginalRecipient) {
+  Message message("test-org");
+  note_rewrite(message, {"<a@x>", "<a@y>", "ORCPT=rfc822;a@x"});
+  note_rewrite(message, {"<b@x>", "<b@y>", "ORCPT=rfc822;b@x"});
+  note_rewrite(message, {"<a@x>", "<a@y>", "ORCPT=rfc822;a@x"});
+  ASSERT_EQ(message.rewrites.size(), 2u);
+  EXPECT_EQ(message.rewrites[0].original, "<a@x>");
+  EXPECT_EQ(message.rewrites[1].original, "<b@x>");
+}
+
+TEST(RewriteLogLine, NamesOriginalReplacementAndArguments) {
+  RecipientRewrite rewrite{"<alice@sites.example.com>", "<alice@paris.example.local>",
+                           "ORCPT=rfc822;alice@sites.example.com"};
+  EXPECT_EQ(rewrite_log_line("4F2A", rewrite),
+            "4F2A: rewrite rcpt=<alice@sites.example.com> to=<alice@paris.example.local> "
+            "args=ORCPT=rfc822;alice@sites.example.com");
+  EXPECT_TRUE(rewrite_log_line("", rewrite).starts_with("NOQUEUE: rewrite "));
 }
 
 }  // namespace

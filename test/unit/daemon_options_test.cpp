@@ -16,6 +16,7 @@ TEST(ParseOptions, UsesDefaultsWithoutArguments) {
   OptionsResult r = parse_options({});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.options.socket, "unix:/run/splitroute/milter.sock");
+  EXPECT_EQ(r.options.socketmap, "") << "no socketmap unless -s";
   EXPECT_EQ(r.options.rules, "/etc/splitroute/rules.json");
   EXPECT_FALSE(r.options.foreground);
   EXPECT_FALSE(r.options.check_only);
@@ -25,7 +26,7 @@ TEST(ParseOptions, UsesDefaultsWithoutArguments) {
 
 TEST(ParseOptions, ReadsEveryOptionInSeparateAndAttachedForms) {
   OptionsResult r = parse_options({"-f", "-v", "-v", "-n", "-c", "/r.json", "-pinet:8899@127.0.0.1", "-P", "/run/p.pid",
-                                   "-u", "milter:postfix", "-m", "0640"});
+                                   "-u", "milter:postfix", "-m", "0640", "-s", "unix:/run/splitroute/socketmap.sock"});
   ASSERT_EQ(r.error, "");
   EXPECT_TRUE(r.options.foreground);
   EXPECT_TRUE(r.options.check_only);
@@ -35,6 +36,14 @@ TEST(ParseOptions, ReadsEveryOptionInSeparateAndAttachedForms) {
   EXPECT_EQ(r.options.pidfile, "/run/p.pid");
   EXPECT_EQ(r.options.user, "milter:postfix");
   EXPECT_EQ(r.options.socket_mode, 0640u);
+  EXPECT_EQ(r.options.socketmap, "unix:/run/splitroute/socketmap.sock");
+}
+
+TEST(ParseOptions, TakesASocketmapSocketWithoutAMilterSocket) {
+  OptionsResult r = parse_options({"-sinet:8898@127.0.0.1"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.options.socketmap, "inet:8898@127.0.0.1");
+  EXPECT_EQ(r.options.socket, "unix:/run/splitroute/milter.sock") << "the milter keeps its default socket";
 }
 
 TEST(ParseOptions, GroupsFlagsAndEndsAGroupWithAValue) {
@@ -59,6 +68,12 @@ TEST(ParseOptions, ReportsUsageErrors) {
       {{"--", "extra"}, "unexpected argument \"extra\""},
       {{"-m", "999"}, "-m: bad socket mode \"999\" (want octal, e.g. 0660)"},
       {{"-p", "tcp:25"}, "-p: bad socket \"tcp:25\" (want unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST)"},
+      {{"-s", "inet:0@127.0.0.1"}, "-s: bad port \"0\" (want 1..65535)"},
+      {{"-s"}, "-s needs a value"},
+      {{"-p", "inet:25@h", "-s", "inet:25@h"}, "-s and -p name the same socket \"inet:25@h\""},
+      {{"-p", "unix:/run/x.sock", "-s", "local:/run/x.sock"}, "-s and -p name the same socket \"local:/run/x.sock\""},
+      {{"-s", "unix:/run/splitroute/milter.sock"},
+       "-s and -p name the same socket \"unix:/run/splitroute/milter.sock\""},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.want);
@@ -80,28 +95,6 @@ TEST(ParseSocketMode, AcceptsThreeOrFourOctalDigitsUpTo0777) {
     SCOPED_TRACE(row.text);
     EXPECT_EQ(parse_socket_mode(row.text), row.want);
   }
-}
-
-TEST(SocketSpecError, AcceptsTheSendmailMilterForms) {
-  for (const char* spec : {"unix:/run/s.sock", "local:/run/s.sock", "inet:8899@127.0.0.1", "inet:8899",
-                           "inet6:8899@::1", "inet:65535@localhost"}) {
-    SCOPED_TRACE(spec);
-    EXPECT_EQ(socket_spec_error(spec), "");
-  }
-}
-
-TEST(SocketSpecError, RefusesOtherForms) {
-  for (const char* spec : {"", "/run/s.sock", "unix:", "unix:relative.sock", "inet:0@127.0.0.1", "inet:65536@h",
-                           "inet:port@h", "inet:@h", "inet:25@", "tcp:25"}) {
-    SCOPED_TRACE(spec);
-    EXPECT_NE(socket_spec_error(spec), "");
-  }
-}
-
-TEST(UnixSocketPath, StripsThePrefixOfLocalSockets) {
-  EXPECT_EQ(unix_socket_path("unix:/run/a.sock"), "/run/a.sock");
-  EXPECT_EQ(unix_socket_path("local:/run/b.sock"), "/run/b.sock");
-  EXPECT_EQ(unix_socket_path("inet:25@127.0.0.1"), "");
 }
 
 }  // namespace

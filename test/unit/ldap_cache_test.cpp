@@ -175,5 +175,41 @@ TEST(CachedDirectory, ConcurrentLookupsGiveTheRightAnswers) {
   EXPECT_LT(f.table->lookups, 8 * 2000);
 }
 
+// SlowTable - a table whose lookups wait until released.
+class SlowTable final : public Directory {
+ public:
+  std::atomic<int> lookups{0};
+  std::atomic<bool> released{false};
+
+  Answer lookup(std::string_view) override {
+    ++lookups;
+    while (!released) std::this_thread::yield();
+    return {Lookup::hit, "target@example.net", {}};
+  }
+  std::string describe() const override { return "slow"; }
+};
+
+TEST(CachedDirectory, ConcurrentMissesForOneKeyAskTheTableOnce) {
+  auto table = std::make_shared<SlowTable>();
+  // The cache reads the clock when it is asked: once every caller has, all
+  // have missed, and the table is released.
+  std::atomic<int> asked{0};
+  CachedDirectory directory(table, core::LdapCacheConfig{300, 60, 1000}, [&] {
+    ++asked;
+    return std::chrono::steady_clock::time_point{};
+  });
+  std::vector<Answer> answers(8);
+  std::vector<std::thread> threads;
+  for (Answer& answer : answers) threads.emplace_back([&] { answer = directory.lookup("paul@example.com"); });
+  while (asked < 8) std::this_thread::yield();
+  table->released = true;
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(table->lookups, 1);
+  for (const Answer& answer : answers) {
+    EXPECT_EQ(answer.result, Lookup::hit);
+    EXPECT_EQ(answer.target, "target@example.net");
+  }
+}
+
 }  // namespace
 }  // namespace splitroute::directory

@@ -13,10 +13,13 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.hpp"
+
 namespace splitroute::directory {
 namespace {
 
 using core::Lookup;
+using splitroute::testing::TempDir;
 
 constexpr const char* kPassword = "n0t-in-any-log";
 
@@ -32,19 +35,6 @@ int closed_port() {
   close(fd);
   return ntohs(address.sin_port);
 }
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ldap-directory-test.XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return (path / name).string();
-  }
-};
 
 core::LdapConfig config_for(int port) {
   core::LdapConfig config;
@@ -74,6 +64,22 @@ TEST(OpenLdapDirectory, EmptyPasswordFileIsAProblem) {
   std::string problem;
   open_ldap_directory(config, problem);
   EXPECT_NE(problem.find("is empty"), std::string::npos) << problem;
+}
+
+TEST(OpenLdapDirectory, WorldWritablePasswordFileGivesASurrogateTable) {
+  TempDir dir;
+  core::LdapConfig config = config_for(closed_port());
+  config.bind_password_file = dir.write("secret", std::string(kPassword) + "\n");
+  std::filesystem::permissions(config.bind_password_file, std::filesystem::perms(0666));
+  std::string problem;
+  const DirectoryPtr directory = open_ldap_directory(config, problem);
+  EXPECT_NE(problem.find("refusing " + config.bind_password_file + ": it is world-writable (mode 0666)"),
+            std::string::npos)
+      << problem;
+  const Answer answer = directory->lookup("alice@example.com");
+  EXPECT_EQ(answer.result, Lookup::error);
+  EXPECT_EQ(answer.detail, problem);
+  EXPECT_EQ(problem.find(kPassword), std::string::npos) << problem;
 }
 
 TEST(LdapDirectory, UnreachableServersGiveAnErrorNamingEachWithoutThePassword) {

@@ -70,6 +70,7 @@ TEST(LoadRules, ReadsEveryField) {
     "mode": "observe",
     "recipient_delimiter": "+-",
     "socket_mode": "0660",
+    "local_transport": "lmtp:unix:private/dovecot-lmtp",
     "loop": {"max_hops": 40, "action": "quarantine", "comment": "c"},
     "directory": {"type": "file", "path": "recipients.txt", "comment": "c"},
     "accepted_domains": [
@@ -80,7 +81,9 @@ TEST(LoadRules, ReadsEveryField) {
       {"name": "partner", "comment": "c",
        "address_spaces": [{"domain": "*.shared.example.com", "cost": 3, "comment": "c"}],
        "smarthosts": ["mx.partner.example", "[192.0.2.1]:2525", "[ipv6:2001:db8::1]"],
-       "max_message_size": "512 KB", "rewrite_domain": "a.shared.example.com", "hook": "header"},
+       "max_message_size": "512 KB", "rewrite_domain": "a.shared.example.com", "hook": "header",
+       "transport": "partner-tls", "require_tls": true,
+       "auth": {"password_file": "partner.sasl", "comment": "c"}},
       {"name": "off", "enabled": false, "address_spaces": [{"domain": "*"}],
        "max_message_size": 1000}
     ]
@@ -90,6 +93,7 @@ TEST(LoadRules, ReadsEveryField) {
   EXPECT_EQ(rules.mode, Mode::observe);
   EXPECT_EQ(rules.recipient_delimiter, "+-");
   EXPECT_EQ(rules.socket_mode, 0660u);
+  EXPECT_EQ(rules.local_transport, "lmtp:unix:private/dovecot-lmtp");
   EXPECT_EQ(rules.loop.max_hops, 40);
   EXPECT_EQ(rules.loop.action, LoopAction::quarantine);
   EXPECT_EQ(rules.directory.type, "file");
@@ -112,6 +116,10 @@ TEST(LoadRules, ReadsEveryField) {
   EXPECT_EQ(partner.max_message_size, 512u * 1024);
   EXPECT_EQ(partner.rewrite_domain, "a.shared.example.com");
   EXPECT_EQ(partner.hook, Hook::header);
+  EXPECT_EQ(partner.transport, "partner-tls");
+  EXPECT_TRUE(partner.require_tls);
+  ASSERT_TRUE(partner.auth.has_value());
+  EXPECT_EQ(partner.auth->password_file, "/etc/splitroute/partner.sasl");
   EXPECT_FALSE(rules.send_connectors[1].enabled);
   EXPECT_EQ(rules.send_connectors[1].max_message_size, 1000u);
   EXPECT_NE(rules.index, nullptr);
@@ -123,6 +131,7 @@ TEST(LoadRules, AppliesDefaults) {
   EXPECT_EQ(rules.mode, Mode::enforce);
   EXPECT_EQ(rules.recipient_delimiter, "");
   EXPECT_FALSE(rules.socket_mode.has_value());
+  EXPECT_EQ(rules.local_transport, "");
   EXPECT_EQ(rules.loop.max_hops, 30);
   EXPECT_EQ(rules.loop.action, LoopAction::reject);
   EXPECT_EQ(rules.directory.type, "");
@@ -132,6 +141,9 @@ TEST(LoadRules, AppliesDefaults) {
   EXPECT_TRUE(one.send_connectors[0].smarthosts.empty());
   EXPECT_FALSE(one.send_connectors[0].max_message_size.has_value());
   EXPECT_EQ(one.send_connectors[0].hook, Hook::none);
+  EXPECT_EQ(one.send_connectors[0].transport, "smtp");
+  EXPECT_FALSE(one.send_connectors[0].require_tls);
+  EXPECT_FALSE(one.send_connectors[0].auth.has_value());
 }
 
 TEST(LoadRules, ResolvesARelativeDirectoryPathAgainstTheRuleFileFolder) {
@@ -307,7 +319,25 @@ TEST(LoadRules, RejectsBadTopLevelValues) {
        "501 is outside 1..500"},
       {"loop action", with_top(R"("loop": {"action": "drop"},)"), "/loop/action",
        "\"drop\" is not one of \"reject\", \"quarantine\""},
+      {"local_transport without a colon", with_top(R"("local_transport": "dovecot",)"),
+       "/local_transport",
+       "\"dovecot\" is not a valid local_transport: must be transport:nexthop in Postfix syntax"},
+      {"local_transport with an upper-case transport", with_top(R"("local_transport": "LMTP:x",)"),
+       "/local_transport", "is not a valid local_transport: transport must be 1..32 lower-case"},
+      {"local_transport with an empty transport", with_top(R"("local_transport": ":[192.0.2.1]",)"),
+       "/local_transport", "is not a valid local_transport: transport must be"},
+      {"local_transport with a space", with_top(R"("local_transport": "lmtp:inet:a b",)"),
+       "/local_transport", "is not a valid local_transport: the next hop contains ' '"},
+      {"local_transport too long",
+       with_top(R"("local_transport": "lmtp:)" + std::string(251, 'x') + "\","),
+       "/local_transport", "is not a valid local_transport: longer than 255 characters"},
   });
+  for (const char* good : {"local:", "lmtp:unix:private/dovecot-lmtp", "lmtp:inet:[127.0.0.1]:24",
+                           "dovecot:", "smtp:[192.0.2.1]:25"}) {
+    SCOPED_TRACE(good);
+    EXPECT_EQ(load_valid(with_top(std::string(R"("local_transport": ")") + good + "\",")).local_transport,
+              good);
+  }
 }
 
 TEST(LoadRules, RejectsBadDirectories) {
@@ -444,7 +474,100 @@ TEST(LoadRules, RejectsBadConnectors) {
        "\"header\" is not a valid hook: \"header\" needs smarthosts"},
       {"bad hook", with_connector(connector("c", {"*"}, R"(, "hook": "body")")),
        "/send_connectors/0/hook", "\"body\" is not one of \"none\", \"header\""},
+      {"transport with upper case", with_connector(connector("c", {"*"}, R"(, "transport": "Partner")")),
+       "/send_connectors/0/transport",
+       "\"Partner\" is not a valid transport: must be 1..32 lower-case letters, digits, '_' or '-', "
+       "starting with a letter"},
+      {"transport starting with a digit", with_connector(connector("c", {"*"}, R"(, "transport": "1x")")),
+       "/send_connectors/0/transport", "\"1x\" is not a valid transport"},
+      {"transport of 33 characters",
+       with_connector(connector("c", {"*"}, R"(, "transport": ")" + std::string(33, 't') + "\"")),
+       "/send_connectors/0/transport", "is not a valid transport"},
+      {"require_tls not a boolean", with_connector(connector("c", {"*"}, R"(, "require_tls": "yes")")),
+       "/send_connectors/0/require_tls", "expected true or false, got \"yes\""},
+      {"require_tls without a transport", with_connector(connector("c", {"*"}, R"(, "require_tls": true)")),
+       "/send_connectors/0/transport",
+       "required field is missing: a connector with require_tls or auth needs a master.cf service of "
+       "its own"},
+      {"require_tls on smtp",
+       with_connector(connector("c", {"*"}, R"(, "transport": "smtp", "require_tls": true)")),
+       "/send_connectors/0/transport",
+       "\"smtp\" is not a valid transport: it is a service of Postfix's own master.cf"},
+      {"auth on relay",
+       with_connector(connector("c", {"*"}, R"(, "transport": "relay", "auth": {"password_file": "p"})")),
+       "/send_connectors/0/transport", "\"relay\" is not a valid transport: it is a service of"},
+      {"auth without password_file",
+       with_connector(connector("c", {"*"}, R"(, "transport": "c-tls", "auth": {})")),
+       "/send_connectors/0/auth/password_file", "required field is missing"},
+      {"auth with a password",
+       with_connector(connector("c", {"*"},
+                                R"(, "transport": "c-tls", "auth": {"password_file": "p", "password": "x"})")),
+       "/send_connectors/0/auth/password", "unknown field"},
+      {"auth not an object", with_connector(connector("c", {"*"}, R"(, "transport": "c-tls", "auth": "p")")),
+       "/send_connectors/0/auth", "expected an object, got \"p\""},
+      {"empty password_file",
+       with_connector(connector("c", {"*"}, R"(, "transport": "c-tls", "auth": {"password_file": ""})")),
+       "/send_connectors/0/auth/password_file", "\"\" is not a valid password_file: it must be a path"},
+      {"password_file with a space",
+       with_connector(connector("c", {"*"}, R"(, "transport": "c-tls", "auth": {"password_file": "a b"})")),
+       "/send_connectors/0/auth/password_file",
+       "\"a b\" is not a valid password_file: \"/etc/splitroute/a b\" must be a path without white space"},
+      {"password_file with a comma",
+       with_connector(connector("c", {"*"}, R"(, "transport": "c-tls", "auth": {"password_file": "a,b"})")),
+       "/send_connectors/0/auth/password_file", "is not a valid password_file"},
   });
+}
+
+TEST(LoadRules, RejectsConnectorsThatShareATransportWithOtherSettings) {
+  struct Row {
+    std::string name, first, second;
+    bool valid;
+  };
+  const std::string tls = R"(, "transport": "t", "require_tls": true)";
+  const std::string tls_auth = R"(, "transport": "t", "require_tls": true, "auth": {"password_file": "p"})";
+  const std::vector<Row> rows = {
+      {"same TLS", tls, tls, true},
+      {"same TLS and password table", tls_auth, tls_auth, true},
+      {"both plain, own transport", R"(, "transport": "t")", R"(, "transport": "t")", true},
+      {"both on smtp", "", "", true},
+      {"TLS and plain", tls, R"(, "transport": "t")", false},
+      {"plain and TLS", R"(, "transport": "t")", tls, false},
+      {"auth and none", tls_auth, tls, false},
+      {"other password tables", tls_auth,
+       R"(, "transport": "t", "require_tls": true, "auth": {"password_file": "q"})", false},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    LoadResult result = load_rules(
+        rules_text("[]", array({connector("first", {"a.example"}, row.first),
+                                connector("second", {"b.example"}, row.second)})),
+        kBaseDir);
+    EXPECT_EQ(result.ok(), row.valid) << all_diagnostics(result);
+    if (row.valid) continue;
+    std::optional<Diagnostic> error = find_at(result, "/send_connectors/1/transport");
+    ASSERT_TRUE(error.has_value()) << all_diagnostics(result);
+    EXPECT_EQ(error->message,
+              "connectors \"first\" (/send_connectors/0) and \"second\" share transport \"t\" but differ in "
+              "require_tls or auth: one service has one set of TLS and authentication settings");
+  }
+}
+
+TEST(LoadRules, WarnsAboutAuthenticationWithoutTls) {
+  LoadResult plain = load_rules(
+      with_connector(connector("c", {"*"}, R"(, "transport": "c-auth", "auth": {"password_file": "p"})")),
+      kBaseDir);
+  ASSERT_TRUE(plain.ok()) << all_diagnostics(plain);
+  std::optional<Diagnostic> warning = find_at(plain, "/send_connectors/0/auth", Severity::warning);
+  ASSERT_TRUE(warning.has_value()) << all_diagnostics(plain);
+  EXPECT_EQ(warning->message,
+            "connector \"c\" authenticates without require_tls: its password may cross the network "
+            "unencrypted");
+  LoadResult tls = load_rules(
+      with_connector(connector(
+          "c", {"*"}, R"(, "transport": "c-tls", "require_tls": true, "auth": {"password_file": "p"})")),
+      kBaseDir);
+  ASSERT_TRUE(tls.ok()) << all_diagnostics(tls);
+  EXPECT_TRUE(diagnostics_of(tls, Severity::warning).empty()) << all_diagnostics(tls);
 }
 
 TEST(LoadRules, RejectsRelayDomainsNoEnabledConnectorCovers) {

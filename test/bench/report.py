@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+# report.py - the one table `make bench` prints, from test/bench/run's results.
+#
+#   test/bench/report.py RESULTS_DIR
+#
+# RESULTS_DIR holds what test/bench/run wrote:
+#   machine.json  cores, memory, CPU model, runs, seconds per run
+#   p1.json       core-bench --benchmark_format=json (every repetition)
+#   p2.jsonl      one splitroute-bench result per line, plus "filter" and "run"
+#   p3.json       end-to-end results, or p3.skip: why P3 was not measured
+#   p4.json       peak RSS (VmHWM, kB) of the daemons at named moments
+# Every figure is the median of the runs, shown with their min and max; a
+# ratio is taken run by run (runs are interleaved), then summarised the same
+# way.  Goals are reported as met or not: never a failure (exit 0).
+import json
+import os
+import statistics
+import sys
+
+RESULTS = sys.argv[1]
+SIZES = (10, 1000, 100000)
+CONNECTIONS = (1, 8, 64)
+
+
+def load(name, default=None):
+    path = os.path.join(RESULTS, name)
+    if not os.path.exists(path):
+        return default
+    with open(path) as f:
+        if name.endswith(".jsonl"):
+            return [json.loads(line) for line in f if line.strip()]
+        if name.endswith(".json"):
+            return json.load(f)
+        return f.read().strip()
+
+
+def si(value, unit=""):
+    """1234567 -> '1.23 M'"""
+    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.2f} {prefix}{unit}"
+    return f"{value:.2f} {unit}".rstrip()
+
+
+def spaced(number):
+    """100000 -> '100 000'"""
+    return f"{number:,}".replace(",", " ")
+
+
+def plain(value, unit=""):
+    return f"{value:.2f}{unit}"
+
+
+def fmt_ratio(value):
+    """3 decimals, so that a value just under a goal does not print as the goal."""
+    return f"{value:.3f}"
+
+
+def summary(values, fmt):
+    """(median, 'min .. max') of `values` formatted with fmt."""
+    if not values:
+        return "-", ""
+    if len(values) == 1:
+        return fmt(values[0]), ""
+    return fmt(statistics.median(values)), f"{fmt(min(values))} .. {fmt(max(values))}"
+
+
+ROWS = []
+
+
+def row(section, measure, values=(), fmt=plain, goal="", met=None, text=None):
+    median, span = summary(list(values), fmt) if text is None else (text, "")
+    status = "" if met is None else ("met" if met else "NOT met")
+    ROWS.append((section, measure, median, span, goal, status))
+
+
+def p1_rows():
+    report = load("p1.json")
+    if report is None:
+        row("P1", "core-bench did not run", text="-")
+        return
+    rates = {}  # (case, size) -> [items/s of each repetition]
+    for b in report["benchmarks"]:
+        if b.get("run_type") == "iteration" and "items_per_second" in b:
+            case, size = b["run_name"].split("/")
+            rates.setdefault((case, int(size)), []).append(b["items_per_second"])
+    main = "BM_Decision"
+    for size in SIZES:
+        values = rates.get((main, size), [])
+        row("P1", f"decisions/s/core, cached recipient, {spaced(size)} rules", values, si,
+            ">= 5 M", bool(values) and statistics.median(values) >= 5e6)
+    ratios = [a / b for a, b in zip(rates.get((main, 10), []), rates.get((main, 100000), []))]
+    row("P1", "  ratio t(100 000 rules) / t(10 rules)", ratios, fmt_ratio, "<= 1.5",
+        bool(ratios) and statistics.median(ratios) <= 1.5)
+    extra = (("BM_DecisionRelay", "not found, relayed"),
+             ("BM_DecisionSpread", "found, 1 024 domains in turn"),
+             ("BM_ResolveFile", "resolve(): + file directory lookup"),
+             ("BM_ResolveCached", "resolve(): + LDAP answer cache hit"))
+    for case, label in extra:
+        values = rates.get((case, 100000), [])
+        ratios = [a / b for a, b in zip(rates.get((case, 10), []), rates.get((case, 100000), []))]
+        ratio = f"t100k/t10 {statistics.median(ratios):.2f}" if ratios else ""
+        row("P1", f"  {label}, 100 000 rules", values, si, ratio)
+
+
+def p2_rows():
+    results = load("p2.jsonl", [])
+    if not results:
+        row("P2", "not measured (the milter benchmark did not run)", text="-")
+        return
+    by = {}  # (filter, connections) -> {run: result}
+    for r in results:
+        by.setdefault((r["filter"], r["connections"]), {})[r["run"]] = r
+    paired = lambda a, b: [a[k]["rcpts_per_s"] / b[k]["rcpts_per_s"] for k in sorted(a) if k in b]
+    for n in CONNECTIONS:
+        sr, quiet, null = (by.get((f, n), {}) for f in ("splitroute", "quiet", "null"))
+        plural = "s" if n > 1 else ""
+        for name, runs in (("splitroute", sr), ("null-milter", null)):
+            rates = [r["rcpts_per_s"] for r in runs.values()]
+            p50 = [r["latency_us"]["p50"] for r in runs.values()]
+            p99 = [r["latency_us"]["p99"] for r in runs.values()]
+            row("P2", f"RCPT/s {name}, {n} connection{plural}", rates, si)
+            row("P2", "  latency p50 / p99 (us)", text=f"{statistics.median(p50):.0f} / {statistics.median(p99):.0f}"
+                if p50 else "-")
+        cpu = [statistics.median(r["server_cpu_s"] * 1e6 / r["rcpts_sent"] for r in runs.values())
+               if runs and all("server_cpu_s" in r and r["rcpts_sent"] for r in runs.values()) else None
+               for runs in (sr, quiet, null)]
+        if None not in cpu:
+            row("P2", "  filter CPU per RCPT (us): splitroute / log discarded / null",
+                text=" / ".join(f"{c:.1f}" for c in cpu))
+        ratios = paired(sr, null)
+        row("P2", f"  ratio splitroute / null, {n} connection{plural}", ratios, fmt_ratio, ">= 0.9",
+            bool(ratios) and statistics.median(ratios) >= 0.9)
+        if quiet:
+            row("P2", "  the same with splitroute's log discarded", paired(quiet, null), fmt_ratio)
+    refused = sum(r["answers"]["rejected"] + r["answers"]["tempfailed"] + r["answers"]["other"] + r["errors"]
+                  for r in results)
+    if refused:
+        row("P2", f"  WARNING: {refused} recipients refused or errors: figures are not comparable", text="!")
+
+
+def p3_rows():
+    skip = load("p3.skip")
+    result = load("p3.json")
+    if result is None:
+        row("P3", f"not measured ({skip or 'the end-to-end benchmark did not run'})", text="-")
+        return
+    sr = [r["messages_per_s"] for r in result["runs"] if r["setup"] == "splitroute"]
+    native = [r["messages_per_s"] for r in result["runs"] if r["setup"] == "native"]
+    row("P3", "messages/s, Postfix + splitroute (milter + socketmap)", sr, plain)
+    row("P3", "messages/s, Postfix native (ldap: via proxy:)", native, plain)
+    paired = [a / b for a, b in zip(sr, native)]
+    row("P3", "  ratio splitroute / native", paired, fmt_ratio, ">= 1.0",
+        bool(paired) and statistics.median(paired) >= 1.0)
+    for setup, label in (("splitroute", "splitroute"), ("native", "native")):
+        per = result.get("searches_per_recipient", {}).get(setup)
+        if per is not None:
+            row("P3", f"  LDAP searches per unique recipient, {label}", [per], plain,
+                "<= 1 per TTL" if setup == "splitroute" else "", per <= 1.0 if setup == "splitroute" else None)
+
+
+def p4_rows():
+    rss = load("p4.json")
+    if rss is None:
+        row("P4", "not measured", text="-")
+        return
+    mib = lambda kb: kb / 1024
+    fmt = lambda v: f"{v:.1f} MiB"
+    labels = (("splitroute_loaded", "peak RSS, rules and recipients loaded", None),
+              ("splitroute_warm", "peak RSS after a pass over every recipient", True),
+              ("splitroute_end", "peak RSS at the end (after 64 connections)", None),
+              ("null_end", "  null-milter peak RSS at the end (the floor)", None))
+    for key, label, goal in labels:
+        if key in rss:
+            value = mib(rss[key])
+            row("P4", label, [value], fmt, "<= 32 MiB" if goal else "", value <= 32 if goal else None)
+
+
+def main():
+    machine = load("machine.json", {})
+    p1_rows()
+    p2_rows()
+    p3_rows()
+    p4_rows()
+    print(f"splitroute benchmark: {machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), "
+          f"{machine.get('memory_gib', '?')} GiB memory, load average {machine.get('load', '?')} at the start")
+    print(f"median of {machine.get('runs', '?')} runs [min .. max]; "
+          f"P2: {machine.get('seconds', '?')} s per run, {machine.get('rcpts_per_message', '?')} recipients per "
+          f"message over a unix socket; P4: {machine.get('fixture', '')}")
+    print()
+    widths = [max(len(r[i]) for r in ROWS) for i in range(6)]
+    header = ("", "measure", "median", "min .. max", "goal", "")
+    widths = [max(w, len(h)) for w, h in zip(widths, header)]
+    line = lambda r: (f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}  "
+                      f"{r[4]:<{widths[4]}}  {r[5]}").rstrip()
+    print(line(header))
+    for r in ROWS:
+        print(line(r))
+
+
+main()

@@ -1,0 +1,1 @@
+27:transport alice@example.com,

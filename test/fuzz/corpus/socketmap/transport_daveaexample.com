@@ -1,0 +1,1 @@
+26:transport dave@example.com,

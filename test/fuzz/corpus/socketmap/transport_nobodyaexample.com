@@ -1,0 +1,1 @@
+28:transport nobody@example.com,

@@ -1,0 +1,1 @@
+28:unknownmap alice@example.com,

@@ -1,0 +1,1 @@
+25:virtual alice@example.com,
