@@ -390,15 +390,19 @@ class Fault {
     std::string bytes(4096, '\0');
     unsigned state = 4096;
     for (char& c : bytes) c = static_cast<char>((state = state * 1103515245u + 12345u) >> 16);
-    milter_.send_raw(bytes);
-    report(milter_.wait_for_close());
+    send_then_wait_for_close(bytes);
   }
 
   void oversized() {
     std::string header = MilterClient::command_bytes(SMFIC_CONNECT, "x");
     header[0] = '\x7f';  // length 0x7f000003: far beyond any packet a filter accepts
-    milter_.send_raw(header + std::string(65536, 'x'));
-    report(milter_.wait_for_close());
+    send_then_wait_for_close(header + std::string(65536, 'x'));
+  }
+
+  // send_then_wait_for_close - the filter may close the connection while the
+  // bytes are still being written: that, too, is the close we wait for.
+  void send_then_wait_for_close(const std::string& bytes) {
+    report(!milter_.send_raw_until_closed(bytes) || milter_.wait_for_close());
   }
 
   void no_read() {

@@ -143,12 +143,20 @@ class Socket {
   }
 
   void write_all(std::string_view bytes) {
+    if (!write_all_or_closed(bytes)) throw ProtocolError(errno_text("write to filter"));
+  }
+
+  // write_all_or_closed - write_all, but a peer that has closed the
+  // connection (EPIPE, ECONNRESET) gives false instead of an exception.
+  bool write_all_or_closed(std::string_view bytes) {
     while (!bytes.empty()) {
       ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) return false;
       if (n <= 0) throw ProtocolError(errno_text("write to filter"));
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
+    return true;
   }
 
   void read_exact(char* out, std::size_t size) {
@@ -326,6 +334,10 @@ class MilterClient {
   // send_raw - write `bytes` as they are, read nothing (fault injection:
   // truncated, oversized or garbage packets; commands nobody waits for).
   void send_raw(std::string_view bytes) { socket_.write_all(bytes); }
+
+  // send_raw_until_closed - send_raw, but false when the filter closed the
+  // connection before taking every byte (its right after a bad packet).
+  bool send_raw_until_closed(std::string_view bytes) { return socket_.write_all_or_closed(bytes); }
 
   // command_bytes - one well-formed packet, for send_raw().
   static std::string command_bytes(char command, std::string_view data) {
