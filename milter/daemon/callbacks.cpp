@@ -17,29 +17,13 @@
 
 #include "daemon/log.hpp"
 #include "daemon/milter_ctx.hpp"
+#include "daemon/negotiation.hpp"
 #include "daemon/session.hpp"
 
 namespace splitroute::daemon {
 namespace {
 
-// What splitroute asks the MTA for: add headers (trace, route), quarantine
-// (loop.action "quarantine"), change recipients (rewrite_domain), and choose
-// the macros it is sent.
-constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST | SMFIF_ADDRCPT |
-                                   SMFIF_ADDRCPT_PAR | SMFIF_DELRCPT;
 constexpr std::size_t kMaxArguments = 64;  // MAIL/RCPT argv entries looked at
-
-struct MacroList {
-  int stage;
-  const char* macros;
-};
-
-constexpr MacroList kMacroLists[] = {
-    {SMFIM_CONNECT, "j {daemon_name}"},
-    {SMFIM_ENVFROM, "i {mail_addr} {auth_authen}"},
-    {SMFIM_ENVRCPT, "i {rcpt_addr}"},
-    {SMFIM_EOM, "i"},
-};
 
 // A callback stage; `replies` says whether an SMTP reply can be given there.
 struct Stage {

@@ -19,23 +19,14 @@
 #include <cstring>
 #include <string>
 
+#include "daemon/negotiation.hpp"
+
 namespace {
 
-// As splitroute-milter (milter/daemon/callbacks.cpp): the actions it asks
-// for and the macros it wants at each stage.
-constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_QUARANTINE | SMFIF_SETSYMLIST;
-
-struct MacroList {
-  int stage;
-  const char* macros;
-};
-
-constexpr MacroList kMacroLists[] = {
-    {SMFIM_CONNECT, "j {daemon_name}"},
-    {SMFIM_ENVFROM, "i {mail_addr} {auth_authen}"},
-    {SMFIM_ENVRCPT, "i {rcpt_addr}"},
-    {SMFIM_EOM, "i"},
-};
+// The same actions and macro requests as splitroute-milter.
+using splitroute::daemon::kActions;
+using splitroute::daemon::kMacroLists;
+using splitroute::daemon::MacroList;
 
 extern "C" {
 
