@@ -3,8 +3,9 @@
 //
 // Prints main.cf lines (relay_domains, smtpd_milters, milter_default_action,
 // transport_maps, milter_header_checks) that can be appended to main.cf or
-// given to `postconf -e`, followed, as comments, by the master.cf services
-// of connectors with a transport of their own; with -M, only those
+// given to `postconf -e`, followed, as comments, by the master.cf services:
+// smtpd's own address resolver, which does not ask the socketmap, and the
+// services of connectors with a transport of their own; with -M, only those
 // services, ready for master.cf.  The sockets are given in milter syntax
 // (as to splitroute-milter -p and -s) and printed in Postfix's.
 #include <algorithm>
@@ -27,6 +28,7 @@ namespace splitroute::cli {
 namespace {
 
 constexpr const char* kHeaderChecks = "/etc/postfix/splitroute_header_checks";
+constexpr const char* kSmtpdResolver = "splitroute-rewrite";
 
 using Lines = std::vector<std::string>;
 
@@ -76,10 +78,26 @@ Lines service(const core::Connector& connector) {
   return lines;
 }
 
-// master_cf - one service per transport that Postfix's own master.cf does
-// not have, in the order the connectors name them.
+// smtpd_resolver - a trivial-rewrite without transport_maps, for smtpd.
+// smtpd resolves every recipient before the milter sees it and keeps each
+// result, a failed lookup included, for the life of its process; with the
+// socketmap out of that path the milter alone answers at RCPT TO (451 4.4.3
+// while the directory fails, and no more once it is back), and only the
+// queue manager routes through the socketmap.
+Lines smtpd_resolver() {
+  return {
+      "# smtpd's address resolver, without the socketmap: the milter answers each recipient at RCPT TO.",
+      fmt::format("# Give it to every smtpd service: postconf -P 'smtp/inet/rewrite_service_name={}'", kSmtpdResolver),
+      fmt::format("{:<11} unix  -       -       -       -       -       trivial-rewrite", kSmtpdResolver),
+      "  -o transport_maps=",
+  };
+}
+
+// master_cf - smtpd's resolver, then one service per transport that
+// Postfix's own master.cf does not have, in the order the connectors name
+// them.
 Lines master_cf(const core::Ruleset& rules) {
-  Lines lines;
+  Lines lines = smtpd_resolver();
   std::vector<std::string> done;
   for (const core::Connector& connector : rules.send_connectors) {
     if (core::is_stock_service(connector.transport) || std::ranges::count(done, connector.transport) > 0) continue;
@@ -101,10 +119,8 @@ void print_main_cf(const std::string& path, const core::Ruleset& rules, const ut
   if (has_header_hook(rules)) {
     std::printf("# %s: contrib/postfix/milter_header_checks of the splitroute sources\n", kHeaderChecks);
   }
-  Lines services = master_cf(rules);
-  if (services.empty()) return;
-  std::printf("# master.cf services of the connectors' transports (splitroute postconf -M):\n");
-  print(services, "#   ");
+  std::printf("# master.cf services (splitroute postconf -M):\n");
+  print(master_cf(rules), "#   ");
 }
 
 }  // namespace

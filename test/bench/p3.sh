@@ -11,8 +11,9 @@
 # even ones are mailboxes, delivered locally, the odd ones contacts whose
 # mailRoutingAddress is at partner.example.net, relayed to "other".
 #   splitroute  `splitroute postconf` (smtpd_milters, socketmap
-#               transport_maps, relay_domains) for one splitroute-milter
-#               -s, LDAP with its answer cache
+#               transport_maps, relay_domains) and `splitroute postconf -M`
+#               (smtpd's resolver without the socketmap) for one
+#               splitroute-milter -s, LDAP with its answer cache
 #   native      relay_recipient_maps and transport_maps as proxy:ldap:
 #               tables with the same filter, bind and base
 # Both instances come from test/lib/postfix.sh's template; mailboxes go out
@@ -137,6 +138,9 @@ p3_stack_up() {
     postfix_init splitroute "${P3_PORT[SMTP_SPLITROUTE]}" bench-splitroute.test.invalid
     postfix_main splitroute "$relay" "$("$BUILD/splitroute" postconf -c "$T/p3.json" \
         -p "inet:${P3_PORT[MILTER]}@127.0.0.1" -s "inet:${P3_PORT[SMAP]}@127.0.0.1")"
+    "$BUILD/splitroute" postconf -M -c "$T/p3.json" >"$T/p3.master"
+    postfix_master splitroute "$(cat "$T/p3.master")"
+    postfix_smtpd_resolver splitroute "$T/p3.master" || return 1
     postfix_start splitroute || return 1
 
     postfix_init native "${P3_PORT[SMTP_NATIVE]}" bench-native.test.invalid

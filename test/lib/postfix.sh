@@ -6,6 +6,8 @@
 # provides the LDAP server):
 #   . "$ROOT/test/lib/postfix.sh"
 #   sink_start local "$PORT"                # smtp-sink, one file per transaction
+#   fill_ports rules.json.in rules.json     # @PORT_<NAME>@ from the PORT table
+#   splitroute_up milter rules.json "$M" "$S"  # $MILTER -p inet:$M -s inet:$S
 #   postfix_init mx "$SMTP" mx.test.invalid # $T/mx/{etc,spool,data} from the template
 #   postfix_main mx "relay_domains = ..."   # more main.cf lines (postfix_master: master.cf)
 #   postfix_start mx                        # start-fg, ready when the port listens
@@ -57,6 +59,23 @@ sink_rcpt_args() { sink_rcpts "$1" | grep -iF -- "<$2>"; }
 
 # sink_message NAME RCPT - the whole transaction file NAME wrote for RCPT.
 sink_message() { grep -liF -- "X-Rcpt-Args: <$2>" "$T/sinks/$1"/* 2>/dev/null | head -n 1 | xargs -r cat; }
+
+# ---------------------------------------------------------------- splitroute
+# fill_ports TEMPLATE OUT - a rule file from TEMPLATE with each
+# @PORT_<NAME>@ replaced by ${PORT[NAME]} (the caller's port table).
+fill_ports() {
+    local args=() name
+    for name in "${!PORT[@]}"; do args+=(-e "s|@PORT_$name@|${PORT[$name]}|g"); done
+    sed "${args[@]}" "$1" >"$2"
+}
+
+# splitroute_up NAME RULES MILTER_PORT SOCKETMAP_PORT - splitroute-milter
+# ($MILTER) with its milter and socketmap on 127.0.0.1; returns once both
+# listen.
+splitroute_up() {
+    start_bg "$1" "$MILTER" -f -c "$2" -p "inet:$3@127.0.0.1" -s "inet:$4@127.0.0.1"
+    wait_port "$3" "$(pid_of "$1")" && wait_port "$4" "$(pid_of "$1")"
+}
 
 # ---------------------------------------------------------------- Postfix
 # postfix_init NAME SMTP_PORT MYHOSTNAME - a private instance in $T/NAME:
@@ -135,6 +154,17 @@ postfix_main() {
 # postfix_master NAME LINE... - append lines to NAME's master.cf.
 postfix_master() {
     printf '%s\n' "${@:2}" >>"$T/$1/etc/master.cf"
+    postfix_backdate "$1"
+}
+
+# postfix_smtpd_resolver NAME PRINTED - give NAME's smtpd the address
+# resolver of PRINTED (the output of `splitroute postconf -M`), with the
+# `postconf -P` that its comment asks for.
+postfix_smtpd_resolver() {
+    local service
+    service=$(sed -nE 's/^# Give it to every smtpd service: postconf -P .smtp\/inet\/(rewrite_service_name=[^\x27]*).$/\1/p' "$2")
+    [ -n "$service" ] || return 1
+    postconf -c "$T/$1/etc" -P "127.0.0.1:${POSTFIX_PORT[$1]}/inet/$service"
     postfix_backdate "$1"
 }
 
