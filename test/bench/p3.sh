@@ -135,13 +135,8 @@ p3_stack_up() {
     wait_port "${P3_PORT[SMAP]}" "$(pid_of p3-milter)" || return 1
 
     local relay="relay_transport = smtp:[127.0.0.1]:${P3_PORT[LOCAL]}"
-    postfix_init splitroute "${P3_PORT[SMTP_SPLITROUTE]}" bench-splitroute.test.invalid
-    postfix_main splitroute "$relay" "$("$BUILD/splitroute" postconf -c "$T/p3.json" \
-        -p "inet:${P3_PORT[MILTER]}@127.0.0.1" -s "inet:${P3_PORT[SMAP]}@127.0.0.1")"
-    "$BUILD/splitroute" postconf -M -c "$T/p3.json" >"$T/p3.master"
-    postfix_master splitroute "$(cat "$T/p3.master")"
-    postfix_smtpd_resolver splitroute "$T/p3.master" || return 1
-    postfix_start splitroute || return 1
+    postfix_splitroute splitroute "${P3_PORT[SMTP_SPLITROUTE]}" bench-splitroute.test.invalid "$T/p3.json" \
+        "${P3_PORT[MILTER]}" "${P3_PORT[SMAP]}" "$relay" || return 1
 
     postfix_init native "${P3_PORT[SMTP_NATIVE]}" bench-native.test.invalid
     p3_ldap_table mail >"$T/native/recipients.cf"

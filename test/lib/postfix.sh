@@ -11,6 +11,8 @@
 #   postfix_init mx "$SMTP" mx.test.invalid # $T/mx/{etc,spool,data} from the template
 #   postfix_main mx "relay_domains = ..."   # more main.cf lines (postfix_master: master.cf)
 #   postfix_start mx                        # start-fg, ready when the port listens
+#   postfix_splitroute mx "$SMTP" mx.test.invalid rules.json "$M" "$S"  # all of it,
+#                                           # from what `splitroute postconf [-M]` prints
 #   smtp_send "$SMTP" --to a@b --quit-after RCPT; rcpt_reply a@b
 #   wait_delivered mx a@b && sinks_of a@b   # poll the maillog, then ask the sinks
 #   finish_with_logs                        # logs on failure, then the summary line
@@ -166,6 +168,23 @@ postfix_smtpd_resolver() {
     [ -n "$service" ] || return 1
     postconf -c "$T/$1/etc" -P "127.0.0.1:${POSTFIX_PORT[$1]}/inet/$service"
     postfix_backdate "$1"
+}
+
+# postfix_splitroute NAME SMTP_PORT MYHOSTNAME RULES MILTER_PORT SOCKETMAP_PORT [LINE...]
+# - a private instance configured as a postmaster would: the main.cf LINEs,
+# then what `splitroute postconf` prints for RULES and the sockets on
+# 127.0.0.1, what `splitroute postconf -M` prints, and smtpd's resolver;
+# started.  The printed text is kept in $T/NAME/postconf.{main,master}.
+postfix_splitroute() {
+    local name=$1 port=$2 host=$3 rules=$4 out=$T/$1/postconf
+    mkdir -p "$T/$name"
+    "$BUILD/splitroute" postconf -c "$rules" -p "inet:$5@127.0.0.1" -s "inet:$6@127.0.0.1" >"$out.main" \
+        2>>"$T/logs/postconf-$name.err" &&
+        "$BUILD/splitroute" postconf -M -c "$rules" >"$out.master" 2>>"$T/logs/postconf-$name.err" || return 1
+    postfix_init "$name" "$port" "$host"
+    postfix_main "$name" "${@:7}" "$(cat "$out.main")"
+    postfix_master "$name" "$(cat "$out.master")"
+    postfix_smtpd_resolver "$name" "$out.master" && postfix_start "$name"
 }
 
 # postconf_n NAME - `postconf -n` of the instance (what Postfix made of main.cf).
