@@ -53,8 +53,8 @@ Lookup transport_map(const runtime::Config& config, std::string_view key) {
       return rules.local_transport.empty() ? not_found() : found(rules.local_transport);
     case core::Verdict::relay:
       return found(relay_transport(rules, r));
-    case core::Verdict::reject:
-      return found(bounce_transport(r));
+    case core::Verdict::reject:  // observe mode bounces nothing, not even from the queue
+      return rules.mode == core::Mode::observe ? not_found() : found(bounce_transport(r));
     case core::Verdict::tempfail:
       return {Status::temp, tempfail_reason(r), r.answer.detail};
     case core::Verdict::none:

@@ -114,6 +114,16 @@ TEST(SocketmapTransport, SendsLocalRecipientsToLocalTransportWhenSet) {
                   });
 }
 
+TEST(SocketmapTransport, BouncesNothingInObserveMode) {
+  LoadedConfig loaded(R"("mode": "observe",)");
+  expect_payloads(loaded.config.get(),
+                  {
+                      {"transport nobody@example.com", "NOTFOUND "},
+                      {"transport zed@shared.example.com", "OK smtp:[192.0.2.10]:25, [192.0.2.11]:25"},
+                      {"transport alice@example.com", "NOTFOUND "},
+                  });
+}
+
 TEST(SocketmapTransport, AnswersTempWhenTheDirectoryFails) {
   LoadedConfig loaded("", false);  // the recipients file is missing
   Reply reply = answer(loaded.config.get(), "transport bob@example.com");
