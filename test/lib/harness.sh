@@ -81,6 +81,10 @@ stop_bg() {
 alive() {
     [ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status"
 }
+not_alive() { ! alive "$1"; }
+
+# now_ms - the time in milliseconds since the epoch.
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
 # wait_until TIMEOUT_S PID CMD... - poll CMD until it succeeds; give up when
 # PID (if non-empty) dies or TIMEOUT_S passes.  Readiness, not a delay.

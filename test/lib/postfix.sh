@@ -216,8 +216,6 @@ postfix_stop() {
     stop_bg "postfix-$name"
 }
 
-not_alive() { ! alive "$1"; }
-
 # postfix_reload NAME - new smtpd, qmgr and trivial-rewrite processes: the
 # way to forget Postfix's cached address resolutions.
 postfix_reload() { postfix -c "$T/$1/etc" reload >/dev/null 2>&1; }
