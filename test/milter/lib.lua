@@ -127,6 +127,16 @@ function M.header_value(conn, name, n)
   return value
 end
 
+-- first_pass - one message to `rcpt`, relayed (continue at end of message);
+-- the X-Splitroute-Trace header the filter added for it.
+function M.first_pass(conn, rcpt)
+  M.mail(conn)
+  M.rcpt(conn, rcpt)
+  M.message(conn, {{"Subject", "first pass"}})
+  M.eom(conn)
+  return M.header_value(conn, "X-Splitroute-Trace", 0)
+end
+
 -- expect_smtp_reply - the end-of-message reply, e.g. 554 5.4.6 text.
 function M.expect_smtp_reply(conn, code, xcode, text)
   M.check(mt.eom_check(conn, MT_SMTPREPLY, code, xcode, text),

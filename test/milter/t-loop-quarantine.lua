@@ -4,11 +4,7 @@
 local t = require("lib")
 
 local conn = t.open("quarantine")
-t.mail(conn)
-t.rcpt(conn, "carol2@shared.example.com")
-t.message(conn, {{"Subject", "first pass"}})
-t.eom(conn)
-local trace = t.header_value(conn, "X-Splitroute-Trace", 0)
+local trace = t.first_pass(conn, "carol2@shared.example.com")
 local hash = trace:match("rcpt=(%x+)")
 
 t.mail(conn)

@@ -4,11 +4,7 @@ local t = require("lib")
 
 -- a trace as the enforcing daemon writes it (same organisation)
 local main = t.open("main")
-t.mail(main)
-t.rcpt(main, "carol2@shared.example.com")
-t.message(main, {{"Subject", "first pass"}})
-t.eom(main)
-local trace = t.header_value(main, "X-Splitroute-Trace", 0)
+local trace = t.first_pass(main, "carol2@shared.example.com")
 mt.disconnect(main)
 
 local conn = t.open("observe")

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 namespace splitroute::core::testing {
 
 inline constexpr std::string_view kBaseDir = "/etc/splitroute";
+inline constexpr std::uint64_t kMiB = 1024 * 1024;  // "1MB" in a rule file
 
 // rules_text - a version-1 rule file with a file directory, the given
 // accepted domains and send connectors (JSON array texts), and `extra`

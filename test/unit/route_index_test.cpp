@@ -15,10 +15,9 @@ namespace {
 using testing::accepted;
 using testing::array;
 using testing::connector;
+using testing::kMiB;
 using testing::load_valid;
 using testing::rules_text;
-
-constexpr std::uint64_t kMiB = 1024 * 1024;
 
 std::string accepted_text(const Ruleset& rules, std::string_view domain) {
   std::optional<std::uint32_t> index = rules.index->accepted_domain(domain);

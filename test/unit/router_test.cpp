@@ -15,10 +15,9 @@ namespace {
 using testing::accepted;
 using testing::array;
 using testing::connector;
+using testing::kMiB;
 using testing::load_valid;
 using testing::rules_text;
-
-constexpr std::uint64_t kMB = 1024 * 1024;
 
 // The shape of rules/example.json, with a DNS "*" connector of 50 MB.
 std::string example_rules(std::string_view extra = R"("recipient_delimiter": "+-",)") {
@@ -171,12 +170,12 @@ TEST(Decide, FollowsTheDecisionTable) {
       {"internal relay, too big for partner: less specific connector",
        "zed@shared.example.com",
        answer(Lookup::miss),
-       30 * kMB,
+       30 * kMiB,
        {"relay", "", "outbound", "shared.example.com", {"shared.example.com"}}},
       {"internal relay, too big for every connector",
        "zed@shared.example.com",
        answer(Lookup::miss),
-       60 * kMB,
+       60 * kMiB,
        {"reject",
         "552 5.3.4 Message too big for the route to shared.example.com",
         "",
@@ -195,7 +194,7 @@ TEST(Decide, FollowsTheDecisionTable) {
       {"outside: too big",
        "x@elsewhere.example",
        answer(Lookup::none),
-       60 * kMB,
+       60 * kMiB,
        {"reject",
         "552 5.3.4 Message too big for the route to elsewhere.example",
         "",
@@ -214,7 +213,7 @@ TEST(Decide, FollowsTheDecisionTable) {
       {"contact: too big for the target's route",
        "dave@example.com",
        answer(Lookup::hit, "dave@partner.example.net"),
-       60 * kMB,
+       60 * kMiB,
        {"reject",
         "552 5.3.4 Message too big for the route to partner.example.net",
         "",
@@ -323,7 +322,7 @@ TEST(DecideTrail, ExplainsEachStepForThePostmaster) {
       {"outside",
        "x@elsewhere.example",
        answer(Lookup::none),
-       60 * kMB,
+       60 * kMiB,
        {"accepted domain: none (elsewhere.example is not one of ours)",
         "connector outbound: skipped, max_message_size 52428800 < 62914560", "verdict: reject",
         "reply: 552 5.3.4 Message too big for the route to elsewhere.example"}},
@@ -347,7 +346,7 @@ TEST(DecideTrail, DoesNotChangeTheDecision) {
   };
   for (const auto& [address, given] : rows) {
     for (std::optional<std::uint64_t> size :
-         {std::optional<std::uint64_t>(), std::optional(30 * kMB), std::optional(60 * kMB)}) {
+         {std::optional<std::uint64_t>(), std::optional(30 * kMiB), std::optional(60 * kMiB)}) {
       SCOPED_TRACE(address + " size " + std::to_string(size.value_or(0)));
       Trail trail;
       EXPECT_EQ(decide_for(rules, address, given, size, &trail),
