@@ -49,6 +49,14 @@ BENCH_SRC  := $(sort $(wildcard test/bench/*.cpp))
 
 obj = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(1))
 
+# The version (contrib/version): compiled into util/version.cpp only, which
+# is rebuilt when the stamp's content changes.
+VERSION := $(shell ./contrib/version)
+VERSION_STAMP := $(BUILD)/version.stamp
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" >$(VERSION_STAMP); })
+$(BUILD)/obj/milter/util/version.o: $(VERSION_STAMP)
+$(BUILD)/obj/milter/util/version.o: CXXFLAGS += -DSPLITROUTE_VERSION='"$(VERSION)"'
+
 LIB       := $(BUILD)/libsplitroute.a
 CLI       := $(BUILD)/splitroute
 DAEMON    := $(BUILD)/splitroute-milter
@@ -149,6 +157,8 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_FLAGS   := -O2 -g -std=c++20 -Wall -Wextra -pthread -Imilter -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 REPLAY_BINS  := $(patsubst %,$(BUILD)/fuzz-replay/%,$(FUZZ_TARGETS))
+$(FUZZ_DIR)/obj/milter/util/version.o: $(VERSION_STAMP)
+$(FUZZ_DIR)/obj/milter/util/version.o: FUZZ_FLAGS += -DSPLITROUTE_VERSION='"$(VERSION)"'
 
 $(FUZZ_DIR)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "util/version.hpp"
 
 namespace splitroute::cli {
 namespace {
@@ -15,7 +16,8 @@ constexpr const char* kUsage =
     "usage: splitroute check [-c FILE]\n"
     "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n"
     "       splitroute postconf [-M] [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
-    "       splitroute sendmail-config [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n";
+    "       splitroute sendmail-config [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
+    "       splitroute --version\n";
 
 struct Command {
   std::string_view name;
@@ -41,6 +43,11 @@ int main(int argc, char** argv) {
   std::string_view name = argv[1];
   if (name == "-h" || name == "--help") {
     std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (name == "--version" || name == "-V") {
+    std::printf("splitroute %.*s\n", static_cast<int>(splitroute::util::version().size()),
+                splitroute::util::version().data());
     return kExitOk;
   }
   for (const Command& command : kCommands) {

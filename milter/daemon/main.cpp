@@ -27,6 +27,7 @@
 #include "daemon/signals.hpp"
 #include "daemon/socketmap_service.hpp"
 #include "runtime/config.hpp"
+#include "util/version.hpp"
 
 namespace splitroute::daemon {
 namespace {
@@ -131,7 +132,8 @@ int start(Options options) {
   if (identity) drop_privileges(*identity);
 
   std::string socketmap_note = options.socketmap.empty() ? "" : ", socketmap on " + options.socketmap;
-  log_info("starting on {}{} with {}: {}", options.socket, socketmap_note, options.rules, describe_config(*config));
+  log_info("starting on {}{} with {}: {} (version {})", options.socket, socketmap_note,
+           options.rules, describe_config(*config), util::version());
   config.reset();
   if (daemon) daemon->ready();
   return serve(options.rules, std::move(socketmap_listener));
@@ -149,6 +151,11 @@ int main(int argc, char** argv) {
   }
   if (parsed.options.help) {
     std::fputs(usage().c_str(), stdout);
+    return kExitOk;
+  }
+  if (parsed.options.version) {
+    std::string_view version = splitroute::util::version();
+    std::printf("splitroute-milter %.*s\n", static_cast<int>(version.size()), version.data());
     return kExitOk;
   }
   try {

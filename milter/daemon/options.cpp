@@ -5,7 +5,7 @@ namespace splitroute::daemon {
 namespace {
 
 constexpr std::string_view kWithValue = "cmpPsu";
-constexpr std::string_view kFlags = "fhnv";
+constexpr std::string_view kFlags = "fhnvV";
 
 // apply_value - store the value of option `letter`; "" or a usage error.
 std::string apply_value(char letter, const std::string& value, Options& out) {
@@ -56,6 +56,9 @@ void apply_flag(char letter, Options& out) {
       break;
     case 'v':
       ++out.verbose;
+      break;
+    case 'V':
+      out.version = true;
       break;
   }
 }
@@ -116,7 +119,7 @@ std::optional<unsigned> parse_socket_mode(std::string_view text) {
 }
 
 std::string usage() {
-  return "usage: splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-s SOCKET]\n"
+  return "usage: splitroute-milter [-fhnvV] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-s SOCKET]\n"
          "                         [-u USER[:GROUP]]\n"
          "  -c RULES   rule file (default /etc/splitroute/rules.json)\n"
          "  -f         stay in the foreground and log to stderr\n"
@@ -129,7 +132,8 @@ std::string usage() {
          "  -s SOCKET  also serve the socketmap protocol (Postfix transport_maps) on SOCKET,\n"
          "             same syntax as -p (default: no socketmap)\n"
          "  -u USER[:GROUP]  run as USER (and GROUP) once the socket is open\n"
-         "  -v         log more (each milter step)\n";
+         "  -v         log more (each milter step)\n"
+         "  -V         print the version and exit\n";
 }
 
 }  // namespace splitroute::daemon

@@ -27,6 +27,7 @@ struct Options {
   bool check_only = false;              // -n
   bool help = false;                    // -h
   int verbose = 0;                      // -v (repeatable)
+  bool version = false;                 // -V
   std::string user;                     // -u USER[:GROUP]
   std::string pidfile;                  // -P
   std::optional<unsigned> socket_mode;  // -m (wins over the rules' socket_mode)
