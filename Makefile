@@ -21,7 +21,7 @@ RULES    ?= rules/example.json
 SANITIZE ?=
 
 PKGS_LIB    := fmt nlohmann_json ldap lber
-PKGS_MILTER := milter
+PKGS_MILTER := milter libsystemd
 PKGS_TEST   := gtest gtest_main
 PKGS_BENCH  := benchmark
 
@@ -70,7 +70,7 @@ all: $(CLI) $(if $(DAEMON_SRC),$(DAEMON)) $(TOOLS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) $(call pkgcflags,$(PKGS_LIB) $(PKGS_MILTER) $(PKGS_TEST) $(PKGS_BENCH)) -c -o $@ $<
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(call pkgcflags,$(PKGS_LIB) $(PKGS_MILTER) $(PKGS_TEST) $(PKGS_BENCH)) -c -o $@ $<
 
 $(LIB): $(call obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
@@ -98,7 +98,7 @@ $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
 # when one is missing; `apt-get update` runs only then.  Not sendmail-bin:
 # it conflicts with postfix; test/sendmail/run unpacks a private copy.
 DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
-	nlohmann-json3-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
+	nlohmann-json3-dev libsystemd-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
 	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
 	clang-14 libfuzzer-14-dev
 
@@ -184,3 +184,80 @@ fuzz: deps
 
 clean:
 	rm -rf build
+
+# ---------------------------------------------------------------- install
+# GNU conventions: `make install PREFIX=/usr DESTDIR=/tmp/stage`.  Installs
+# the two programs, the man pages, the JSON Schema, the example rule files
+# and the MTA fragments (under $(DATADIR)/splitroute/) and the systemd unit
+# (its paths rewritten to SBINDIR and SYSCONFDIR).  Nothing under
+# $(SYSCONFDIR): the rule file is the administrator's (the Debian package
+# ships a starter).  `make uninstall` removes exactly what install wrote.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+INSTALL    ?= install
+
+UNIT          := splitroute-milter.service
+SHARE_DIR      = $(DATADIR)/splitroute
+EXAMPLE_RULES := $(sort $(wildcard rules/*.json rules/*.txt))
+MAN_PAGES     := man/splitroute.1 man/splitroute.json.5 man/splitroute-milter.8
+POSTFIX_FILES := contrib/postfix/main.cf.fragment contrib/postfix/master.cf.fragment \
+	contrib/postfix/milter_header_checks
+SENDMAIL_FILES := contrib/sendmail/splitroute.mc
+
+# installed_files - every path install writes, for uninstall (and the test).
+installed_files = $(SBINDIR)/splitroute $(SBINDIR)/splitroute-milter \
+	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+	$(SHARE_DIR)/splitroute.schema.json \
+	$(addprefix $(SHARE_DIR)/rules/,$(notdir $(EXAMPLE_RULES))) \
+	$(addprefix $(SHARE_DIR)/postfix/,$(notdir $(POSTFIX_FILES))) \
+	$(addprefix $(SHARE_DIR)/sendmail/,$(notdir $(SENDMAIL_FILES))) \
+	$(SYSTEMDUNITDIR)/$(UNIT)
+
+.PHONY: install uninstall installed-files deb
+
+install: $(CLI) $(DAEMON)
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SHARE_DIR)/rules $(DESTDIR)$(SHARE_DIR)/postfix \
+		$(DESTDIR)$(SHARE_DIR)/sendmail $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) -m 755 $(CLI) $(DAEMON) $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 644 man/splitroute.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 man/splitroute.json.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 man/splitroute-milter.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 schema/splitroute.schema.json $(DESTDIR)$(SHARE_DIR)/
+	$(INSTALL) -m 644 $(EXAMPLE_RULES) $(DESTDIR)$(SHARE_DIR)/rules/
+	$(INSTALL) -m 644 $(POSTFIX_FILES) $(DESTDIR)$(SHARE_DIR)/postfix/
+	$(INSTALL) -m 644 $(SENDMAIL_FILES) $(DESTDIR)$(SHARE_DIR)/sendmail/
+	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/|$(SYSCONFDIR)/|g' contrib/systemd/$(UNIT) \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(installed_files))
+	-rmdir $(DESTDIR)$(SHARE_DIR)/rules $(DESTDIR)$(SHARE_DIR)/postfix \
+		$(DESTDIR)$(SHARE_DIR)/sendmail $(DESTDIR)$(SHARE_DIR) 2>/dev/null
+
+installed-files:
+	@printf '%s\n' $(installed_files)
+
+# ---------------------------------------------------------------- package
+# `make deb`: build/splitroute_<version>_<arch>.deb with dpkg-buildpackage,
+# from a copy of the source tree (build/deb/splitroute-<version>/) with
+# contrib/debian/ as its debian/ folder and the version written into
+# VERSION and debian/changelog: the top level stays as it is.
+DEB_TREE = $(BUILD)/deb/splitroute-$(VERSION)
+
+deb: deps
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_TREE)
+	git ls-files -z 2>/dev/null | xargs -0 -I{} cp --parents -- {} $(DEB_TREE)/ 2>/dev/null || \
+		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(DEB_TREE)
+	rm -rf $(DEB_TREE)/debian && cp -r contrib/debian $(DEB_TREE)/debian
+	echo "$(VERSION)" >$(DEB_TREE)/VERSION
+	contrib/debian/make-changelog "$(VERSION)" >$(DEB_TREE)/debian/changelog
+	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
+	mv $(BUILD)/deb/splitroute_$(VERSION)_*.deb $(BUILD)/
+	@ls $(BUILD)/splitroute_$(VERSION)_*.deb

@@ -9,24 +9,31 @@
 #include <libmilter/mfapi.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "daemon/config_store.hpp"
 #include "daemon/listener.hpp"
 #include "daemon/log.hpp"
+#include "daemon/notify.hpp"
 #include "daemon/options.hpp"
 #include "daemon/process.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/socketmap_service.hpp"
 #include "runtime/config.hpp"
+#include "util/listen_socket.hpp"
+#include "util/socket_spec.hpp"
 #include "util/version.hpp"
 
 namespace splitroute::daemon {
@@ -35,6 +42,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr std::chrono::milliseconds kWakeInterval{20};
 
 std::string absolute(const std::string& path) {
   if (path.empty()) return path;
@@ -45,8 +53,8 @@ std::string absolute(const std::string& path) {
 // latest when it goes out of scope.
 class MilterThread {
  public:
-  explicit MilterThread(SignalWatcher& watcher)
-      : thread_([this, &watcher] {
+  MilterThread(SignalWatcher& watcher, std::optional<util::SocketSpec> socket)
+      : socket_(std::move(socket)), thread_([this, &watcher] {
           result_ = smfi_main();
           watcher.post(SignalWatcher::kMilterStopped);
         }) {}
@@ -55,37 +63,65 @@ class MilterThread {
   MilterThread& operator=(const MilterThread&) = delete;
 
   // stop - ask libmilter to stop and wait for smfi_main() to return.
+  // smfi_stop() waits for the listener's lock, which the listener holds
+  // while it polls for a connection, up to 5 s at a time: connections to
+  // the socket wake it until smfi_stop() is through.
   void stop() {
     if (!thread_.joinable()) return;
-    smfi_stop();
+    std::promise<void> stopped;
+    std::future<void> done = stopped.get_future();
+    std::thread stopper([&stopped] {
+      smfi_stop();
+      stopped.set_value();
+    });
+    do {
+      if (socket_) util::wake_listener(*socket_);
+    } while (done.wait_for(kWakeInterval) != std::future_status::ready);
+    stopper.join();
     thread_.join();
   }
   bool failed() const { return result_ != MI_SUCCESS; }
 
  private:
   std::atomic<int> result_{MI_SUCCESS};
+  std::optional<util::SocketSpec> socket_;
   std::thread thread_;
 };
 
+// status - what `systemctl status` shows: the rules in force and the
+// outcome of the last reload.
+std::string status(const std::string& last_reload) {
+  runtime::ConfigPtr config = config_store().current();
+  std::string rules = config ? describe_config(*config) : "no rules";
+  return last_reload.empty() ? rules : fmt::format("{}; last reload {}", rules, last_reload);
+}
+
 void reload(const std::string& rules) {
+  notify_reloading();
+  std::string outcome = "failed, previous rules kept";
   try {
-    reload_config(config_store(), rules);
+    if (reload_config(config_store(), rules)) outcome = "ok";
   } catch (const std::exception& e) {
     log_error("reload of {} failed: {}; keeping the previous configuration", rules, e.what());
   }
+  notify_ready(status(outcome));
 }
 
 // serve - run the milter (and the socketmap server, if it has a socket)
 // until SIGTERM/SIGINT; SIGHUP reloads.
-int serve(const std::string& rules, util::UniqueFd socketmap_listener) {
+int serve(const Options& options, util::UniqueFd socketmap_listener) {
+  const std::string& rules = options.rules;
   SignalWatcher watcher;
   std::unique_ptr<socketmap::Server> socketmap;  // its threads keep the signals blocked
   if (socketmap_listener) socketmap = start_socketmap(std::move(socketmap_listener));
   watcher.unblock();  // before libmilter's own signal thread exists
-  MilterThread milter(watcher);
+  std::string why;
+  MilterThread milter(watcher, util::parse_socket_spec(options.socket, why));
+  notify_ready(status(""));
   int signal;
   while ((signal = watcher.wait()) == SIGHUP) reload(rules);
   bool by_itself = signal == SignalWatcher::kMilterStopped;
+  notify_stopping();
   if (by_itself) {
     log_error("the milter stopped by itself");
   } else {
@@ -127,6 +163,9 @@ int start(Options options) {
   open_listener(options.socket, mode, identity);
   util::UniqueFd socketmap_listener;
   if (!options.socketmap.empty()) socketmap_listener = open_socketmap_listener(options.socketmap, mode, identity);
+  // Both socket files go when the daemon stops (last, after the servers).
+  util::SocketFile milter_file(util::unix_socket_path(options.socket));
+  util::SocketFile socketmap_file(util::unix_socket_path(options.socketmap));
   std::optional<PidFile> pidfile;
   if (!options.pidfile.empty()) pidfile.emplace(options.pidfile);
   if (identity) drop_privileges(*identity);
@@ -136,7 +175,7 @@ int start(Options options) {
            options.rules, describe_config(*config), util::version());
   config.reset();
   if (daemon) daemon->ready();
-  return serve(options.rules, std::move(socketmap_listener));
+  return serve(options, std::move(socketmap_listener));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -89,6 +90,62 @@ void set_socket_permissions(const std::string& path, unsigned mode, const std::o
     throw std::runtime_error(fmt::format("chown {}: {}", path, std::strerror(errno)));
   }
   if (::chmod(path.c_str(), mode) != 0) throw std::runtime_error(fmt::format("chmod {}: {}", path, std::strerror(errno)));
+}
+
+SocketFile::SocketFile(std::string path) : path_(std::move(path)) {
+  struct stat st {};
+  if (path_.empty() || ::lstat(path_.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    path_.clear();
+    return;
+  }
+  device_ = st.st_dev;
+  inode_ = st.st_ino;
+}
+
+SocketFile::SocketFile(SocketFile&& other) noexcept
+    : path_(std::exchange(other.path_, {})), device_(other.device_), inode_(other.inode_) {}
+
+SocketFile& SocketFile::operator=(SocketFile&& other) noexcept {
+  if (this != &other) {
+    remove();
+    path_ = std::exchange(other.path_, {});
+    device_ = other.device_;
+    inode_ = other.inode_;
+  }
+  return *this;
+}
+
+void SocketFile::remove() noexcept {
+  if (path_.empty()) return;
+  struct stat st {};
+  if (::lstat(path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == device_ &&
+      st.st_ino == inode_) {
+    ::unlink(path_.c_str());
+  }
+  path_.clear();
+}
+
+void wake_listener(const SocketSpec& spec) noexcept {
+  if (spec.family == SocketSpec::Family::unix_path) {
+    if (spec.path.size() >= sizeof(sockaddr_un::sun_path)) return;
+    sockaddr_un address = unix_address(spec.path);
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (fd) (void)::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
+    return;
+  }
+  bool v6 = spec.family == SocketSpec::Family::inet6;
+  std::string host = spec.host.empty() || spec.host == "0.0.0.0" || spec.host == "::"
+                         ? (v6 ? "::1" : "127.0.0.1")
+                         : spec.host;
+  addrinfo hints{};
+  hints.ai_family = v6 ? AF_INET6 : AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(spec.port).c_str(), &hints, &found) != 0) return;
+  UniqueFd fd(::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd) (void)::connect(fd.get(), found->ai_addr, found->ai_addrlen);
+  ::freeaddrinfo(found);
 }
 
 UniqueFd listen_socket(const SocketSpec& spec, const std::string& text, unsigned mode,

@@ -46,4 +46,30 @@ auto with_private_umask(Create&& create) {
 UniqueFd listen_socket(const SocketSpec& spec, const std::string& text, unsigned mode,
                        const std::optional<SocketOwner>& owner);
 
+// SocketFile - the file of a unix socket this process created, removed when
+// the SocketFile goes: only while it is still the same file (same device and
+// inode), so a socket a newer instance has created meanwhile is left alone.
+// Empty (does nothing) for an inet socket.
+class SocketFile {
+ public:
+  SocketFile() = default;
+  explicit SocketFile(std::string path);
+  SocketFile(SocketFile&& other) noexcept;
+  SocketFile& operator=(SocketFile&& other) noexcept;
+  SocketFile(const SocketFile&) = delete;
+  SocketFile& operator=(const SocketFile&) = delete;
+  ~SocketFile() { remove(); }
+  void remove() noexcept;
+
+ private:
+  std::string path_;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
+};
+
+// wake_listener - connect to `spec` once and hang up, so that a server
+// that polls its listening socket (libmilter checks for a stop every 5 s)
+// wakes up now.  Errors are ignored: the server may already be gone.
+void wake_listener(const SocketSpec& spec) noexcept;
+
 }  // namespace splitroute::util
