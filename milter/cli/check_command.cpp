@@ -3,6 +3,7 @@
 // Prints every error and warning as "FILE: error: /pointer: message" on
 // standard error; exit 1 when there is an error.  On success, one summary
 // line on standard output.
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/commands.hpp"
@@ -18,7 +19,10 @@ int run_check(const Args& args) {
 
   runtime::ConfigLoad load = runtime::load_config(options.rules);
   std::fputs(load.report().c_str(), stderr);
-  if (!load.config) return kExitFailure;
+  // An error after a loaded config: the recipients file is unusable.
+  bool errors = std::any_of(load.diagnostics.begin(), load.diagnostics.end(),
+                            [](const core::Diagnostic& d) { return d.severity == core::Severity::error; });
+  if (!load.config || errors) return kExitFailure;
 
   const core::Ruleset& rules = load.config->rules;
   std::string directory = load.config->directory ? load.config->directory->describe() : "none";

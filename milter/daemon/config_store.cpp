@@ -22,6 +22,17 @@ void log_diagnostics(const runtime::ConfigLoad& load) {
   }
 }
 
+// recipients_notice - a recipients file's later changes, in the log: the
+// failed re-read once (the last good version keeps answering), and the good
+// version after it.
+void recipients_notice(bool failed, const std::string& message) {
+  if (failed) {
+    log_error("recipients file: {}", message);
+  } else {
+    log_info("recipients file: {}", message);
+  }
+}
+
 }  // namespace
 
 runtime::ConfigPtr ConfigStore::current() const {
@@ -51,14 +62,14 @@ std::string describe_config(const runtime::Config& config) {
 }
 
 runtime::ConfigPtr load_startup_config(const std::string& path) {
-  runtime::ConfigLoad load = runtime::load_config(path);
+  runtime::ConfigLoad load = runtime::load_config(path, true, recipients_notice);
   log_diagnostics(load);
   return load.config;
 }
 
 bool reload_config(ConfigStore& store, const std::string& path) {
   log_info("reloading {}", path);
-  runtime::ConfigLoad load = runtime::load_config(path);
+  runtime::ConfigLoad load = runtime::load_config(path, true, recipients_notice);
   log_diagnostics(load);
   if (!load.config) {
     log_error("reload of {} failed; keeping the previous configuration", path);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "core/address.hpp"
 #include "util/file.hpp"
 
@@ -88,7 +90,11 @@ std::string parse_recipients(std::string_view text, std::string_view name, Recip
   return {};
 }
 
-FileDirectory::FileDirectory(std::string path) : path_(std::move(path)) { refresh_if_due(); }
+FileDirectory::FileDirectory(std::string path, Notice notice)
+    : path_(std::move(path)), notice_(std::move(notice)) {
+  refresh_if_due();
+  opened_ = true;  // what the first read found is the opener's to report
+}
 
 std::string FileDirectory::describe() const { return "file:" + path_; }
 
@@ -101,7 +107,7 @@ std::string FileDirectory::problem() {
 Answer FileDirectory::lookup(std::string_view key) {
   refresh_if_due();
   std::shared_lock lock(mutex_);
-  if (!problem_.empty()) return {core::Lookup::error, {}, problem_};
+  if (!has_table_) return {core::Lookup::error, {}, problem_};
   std::optional<std::string_view> target = table_.find(key);
   if (!target) return {core::Lookup::miss, {}, {}};
   return {core::Lookup::hit, std::string(*target), {}};
@@ -116,9 +122,7 @@ void FileDirectory::refresh_if_due() {
   if (!next_check_ns_.compare_exchange_strong(due, now + kCheckIntervalNs)) return;  // another thread checks
   struct stat st {};
   if (::stat(path_.c_str(), &st) != 0) {
-    std::unique_lock lock(mutex_);
-    problem_ = "cannot read " + path_ + ": " + std::strerror(errno);
-    stamp_ = Stamp{};
+    fail("cannot read " + path_ + ": " + std::strerror(errno), Stamp{});
     return;
   }
   Stamp stamp{static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
@@ -137,10 +141,36 @@ void FileDirectory::reload(const Stamp& stamp) {
   RecipientTable table;
   std::string problem = util::read_file(path_, kMaxFileBytes, text);
   if (problem.empty()) problem = parse_recipients(text, path_, table);
+  if (!problem.empty()) {
+    // A read error is tried again in a second; a malformed version only
+    // once it changes.
+    fail(std::move(problem), text.empty() ? Stamp{} : stamp);
+    return;
+  }
   std::unique_lock lock(mutex_);
-  problem_ = std::move(problem);
-  stamp_ = problem_.empty() ? stamp : Stamp{};
+  bool recovered = !problem_.empty();
+  std::size_t entries = table.size();
   table_ = std::move(table);
+  has_table_ = true;
+  problem_.clear();
+  stamp_ = stamp;
+  lock.unlock();
+  if (recovered && opened_ && notice_) {
+    notice_(false, fmt::format("{}: read again: {} entries", path_, entries));
+  }
+}
+
+// fail - the file's current version is not usable: keep the last good one
+// (if any) and say so once per distinct problem.
+void FileDirectory::fail(std::string problem, const Stamp& stamp) {
+  std::unique_lock lock(mutex_);
+  stamp_ = stamp;
+  if (problem == problem_) return;
+  problem_ = std::move(problem);
+  std::string message = has_table_ ? fmt::format("{}; keeping the previous version of {}", problem_, path_)
+                                    : problem_;
+  lock.unlock();
+  if (opened_ && notice_) notice_(true, message);
 }
 
 }  // namespace splitroute::directory

@@ -4,12 +4,16 @@
 // of a line or after white space; case-insensitive.  An entry with a target
 // is a contact (the recipient lives elsewhere, at the target address).
 // The file is read when the table opens and re-read when it changes
-// (checked at most once a second).  While it cannot be read, or has a
-// malformed line, every lookup answers an error: 451 4.4.3, nothing lost.
+// (checked at most once a second).  A re-read that fails (the file cannot
+// be read, or has a malformed line) keeps the last good version answering;
+// the failure is reported once through `Notice`, and so is the next good
+// version.  Until a first good version has been read, every lookup answers
+// an error: 451 4.4.3, nothing lost.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -25,10 +29,16 @@ std::string parse_recipients(std::string_view text, std::string_view name, Recip
 
 class FileDirectory final : public Directory {
  public:
-  explicit FileDirectory(std::string path);
+  // Notice - told once of each change of state after the first read: a
+  // failed re-read (`failed`, with the reason, e.g. "file:3: bad address
+  // ...") and the good version that follows one.
+  using Notice = std::function<void(bool failed, const std::string& message)>;
+
+  explicit FileDirectory(std::string path, Notice notice = {});
   Answer lookup(std::string_view key) override;
   std::string describe() const override;
-  // problem - why the table is unusable right now ("" when it is usable).
+  // problem - why the file cannot be used right now ("" when its current
+  // version is good); lookups may still be answered from the last good one.
   std::string problem();
 
  private:
@@ -40,13 +50,17 @@ class FileDirectory final : public Directory {
   };
   void refresh_if_due();
   void reload(const Stamp& stamp);
+  void fail(std::string problem, const Stamp& stamp);
 
   const std::string path_;
+  const Notice notice_;
   std::shared_mutex mutex_;  // guards everything below
-  RecipientTable table_;
-  std::string problem_;
+  RecipientTable table_;     // the last good version
+  bool has_table_ = false;   // a good version has been read
+  std::string problem_;      // why the file's current version is not used
   Stamp stamp_;
-  std::atomic<std::int64_t> next_check_ns_{0};  // steady clock; lock-free fast path
+  std::atomic<std::int64_t> next_check_ns_{0};
+  std::atomic<bool> opened_{false};  // notices are sent only after the first read  // steady clock; lock-free fast path
 };
 
 }  // namespace splitroute::directory

@@ -29,10 +29,11 @@ std::string ConfigLoad::report() const {
   return text;
 }
 
-directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std::string& problem) {
+directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std::string& problem,
+                                       directory::FileDirectory::Notice notice) {
   problem.clear();
   if (config.type == "file") {
-    auto table = std::make_shared<directory::FileDirectory>(config.file.path);
+    auto table = std::make_shared<directory::FileDirectory>(config.file.path, std::move(notice));
     problem = table->problem();
     return table;
   }
@@ -42,7 +43,8 @@ directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std:
   return std::make_shared<directory::UnavailableDirectory>(config.type, problem);
 }
 
-ConfigLoad load_config(const std::string& path, bool with_directory) {
+ConfigLoad load_config(const std::string& path, bool with_directory,
+                       directory::FileDirectory::Notice notice) {
   ConfigLoad load;
   load.path = path;
   std::string text;
@@ -58,9 +60,15 @@ ConfigLoad load_config(const std::string& path, bool with_directory) {
   auto config = std::make_shared<Config>();
   config->path = path;
   config->rules = std::move(*rules.rules);
-  if (with_directory) config->directory = open_directory(config->rules.directory, load.directory_problem);
+  if (with_directory) {
+    config->directory = open_directory(config->rules.directory, load.directory_problem, std::move(notice));
+  }
   if (!load.directory_problem.empty()) {
-    load.diagnostics.push_back({core::Severity::warning, "/directory",
+    // A recipients file is the administrator's to fix (an error: `check`
+    // fails); an LDAP server may only be down for now (a warning).  Either
+    // way the daemon starts and tempfails what needs the directory.
+    bool file = config->rules.directory.type == "file";
+    load.diagnostics.push_back({file ? core::Severity::error : core::Severity::warning, "/directory",
                                 load.directory_problem +
                                     "; recipients that need the directory get 451 4.4.3 until this is fixed"});
   }

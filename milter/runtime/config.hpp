@@ -13,6 +13,7 @@
 #include "core/rules.hpp"
 #include "core/rules_json.hpp"
 #include "directory/directory.hpp"
+#include "directory/file_directory.hpp"
 
 namespace splitroute::runtime {
 
@@ -39,11 +40,15 @@ struct ConfigLoad {
 // world-writable rule file is refused (an error naming the file and its mode).
 // Without `with_directory` the directory is not opened (config->directory
 // stays null): for tools that only read the rules.
-ConfigLoad load_config(const std::string& path, bool with_directory = true);
+// `notice` hears of later changes of a recipients file (a failed re-read
+// that keeps the last good version, the good version after it).
+ConfigLoad load_config(const std::string& path, bool with_directory = true,
+                       directory::FileDirectory::Notice notice = {});
 
 // open_directory - the table a DirectoryConfig names.  A table that cannot
 // be read still opens: it answers every lookup with an error (tempfail), as
 // Postfix's surrogate tables do, and `problem` says why.
-directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std::string& problem);
+directory::DirectoryPtr open_directory(const core::DirectoryConfig& config, std::string& problem,
+                                       directory::FileDirectory::Notice notice = {});
 
 }  // namespace splitroute::runtime

@@ -116,9 +116,13 @@ if wait_until 10 "$(pid_of smap_unix_daemon)" reloaded; then ok "socketmap: SIGH
 client "unix:$SOCK/smap-milter.sock" --rcpt carol3@shared.example.com
 check_contains "...and the milter's, from the same configuration" "$(grep -F carol3@ "$T/logs/smap_unix_daemon.log")" \
     "nexthop=[192.0.2.12]:25"
+smap_unix 'transport bob@example.com'; before=$OUT
 mv "$T/smap-reload/recipients.txt" "$T/smap-reload/recipients.txt.off"
-dir_temp() { smap_unix 'transport bob@example.com'; [ "$OUT" = "TEMP Directory lookup failed" ]; }
-if wait_until 5 "" dir_temp; then ok "socketmap: directory unreadable: TEMP"; else not_ok "socketmap: directory unreadable: TEMP" "$OUT"; fi
+kept() { smap_unix 'transport bob@example.com'; grep -q 'keeping the previous version' "$T/logs/smap_unix_daemon.log"; }
+if wait_until 5 "" kept; then ok "socketmap: recipients file gone: logged"; else not_ok "socketmap: recipients file gone: logged" "$OUT"; fi
+check_eq "socketmap: ...and the last good version still answers" "$OUT" "$before"
+OUT=$("$SMAP_CLIENT" -p "unix:$SOCK/nofile-smap.sock" --timeout 10 'transport bob@example.com' 2>&1)
+check_eq "socketmap: no good recipients file ever read: TEMP" "$OUT" "TEMP Directory lookup failed"
 smap_unix 'transport x@a.hub.example.com'
 check_eq "socketmap: ...a recipient that needs no lookup is still routed" "$OUT" "OK smtp:[192.0.2.20]:2525"
 
@@ -132,5 +136,5 @@ check_contains "socketmap log: PERM always" "$log" "warning: socketmap: map=virt
 check_contains "socketmap log: a closed connection says why" "$log" \
     "warning: socketmap: closing a connection: netstring longer than the limit of 10000 bytes"
 check_not_contains "socketmap log: no answer without -v" "$(cat "$T/logs/smap_shared.log")" "reply=OK"
-check_contains "socketmap log: TEMP always, with the reason" "$(cat "$T/logs/smap_unix_daemon.log")" \
-    "warning: socketmap: map=transport key=<bob@example.com> reply=TEMP Directory lookup failed (cannot read $T/smap-reload/recipients.txt"
+check_contains "socketmap log: TEMP always, with the reason" "$(cat "$T/logs/nofile.log")" \
+    "warning: socketmap: map=transport key=<bob@example.com> reply=TEMP Directory lookup failed (cannot read $T/nofile/recipients.txt"
