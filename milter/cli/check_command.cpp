@@ -11,6 +11,27 @@
 #include "runtime/config.hpp"
 
 namespace splitroute::cli {
+namespace {
+
+// local_transport_warning - with Postfix, a rule file without
+// local_transport leaves the mailboxes splitroute finds in the directory to
+// relay_transport: the domain's MX, which may be the other organisation or
+// this server again.  "" when it does not apply.
+std::string local_transport_warning(const core::Ruleset& rules) {
+  if (!rules.local_transport.empty()) return {};
+  std::string domains;
+  for (const core::AcceptedDomain& accepted : rules.accepted_domains) {
+    if (accepted.type == core::DomainType::external_relay) continue;
+    domains += (domains.empty() ? "" : ", ") + accepted.pattern.text();
+  }
+  if (domains.empty()) return {};
+  return "warning: /local_transport: not set: with Postfix, the mailboxes of " + domains +
+         " go to relay_transport (by default the domain's MX: possibly the other organisation, "
+         "possibly this server again); set it to where this server delivers mailboxes, e.g. "
+         "\"lmtp:unix:private/dovecot-lmtp\" (Sendmail ignores it)";
+}
+
+}  // namespace
 
 int run_check(const Args& args) {
   Options options;
@@ -25,6 +46,9 @@ int run_check(const Args& args) {
   if (!load.config || errors) return kExitFailure;
 
   const core::Ruleset& rules = load.config->rules;
+  if (std::string warning = local_transport_warning(rules); !warning.empty()) {
+    std::fprintf(stderr, "%s: %s\n", options.rules.c_str(), warning.c_str());
+  }
   std::string directory = load.config->directory ? load.config->directory->describe() : "none";
   std::printf("%s: ok: %zu accepted domains, %zu send connectors, directory %s\n", options.rules.c_str(),
               rules.accepted_domains.size(), rules.send_connectors.size(), directory.c_str());

@@ -121,7 +121,10 @@ class Explainer {
   std::string verdict_line(const Decision& decision) const {
     switch (decision.verdict) {
       case Verdict::local:
-        return "verdict: local delivery";
+        if (rules_.local_transport.empty()) {
+          return "verdict: local delivery by the MTA's own routing (no local_transport)";
+        }
+        return fmt::format("verdict: local delivery via {} (local_transport)", rules_.local_transport);
       case Verdict::relay:
         return relay_line(decision);
       case Verdict::none:
@@ -246,6 +249,9 @@ Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,
 }
 
 std::vector<std::string> nexthop(const Ruleset& rules, const Decision& decision) {
+  if (decision.verdict == Verdict::local && !rules.local_transport.empty()) {
+    return {rules.local_transport};
+  }
   if (decision.verdict != Verdict::relay || !decision.connector) return {};
   const Connector& connector = rules.send_connectors[*decision.connector];
   if (connector.smarthosts.empty()) return {decision.route_domain};

@@ -71,7 +71,8 @@ Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,
                 Trail* trail = nullptr);
 
 // nexthop - where a relay goes: each smarthost "[h]:p" in order, or the
-// route domain itself for DNS (MX) delivery; empty for other verdicts.
+// route domain itself for DNS (MX) delivery; for a local recipient, the
+// rules' local_transport when set; empty otherwise.
 std::vector<std::string> nexthop(const Ruleset& rules, const Decision& decision);
 
 // reply_for - the SMTP reply the milter gives for `decision`, if any.

@@ -277,7 +277,7 @@ TEST(DecideTrail, ExplainsEachStepForThePostmaster) {
        1000,
        {"accepted domain: example.com (authoritative, \"Example HQ\")",
         "directory: hit for alice+news@example.com then alice@example.com",
-        "verdict: local delivery"}},
+        "verdict: local delivery by the MTA's own routing (no local_transport)"}},
       {"unknown user",
        "nobody@example.com",
        DirectoryAnswer{Lookup::miss, "", "cache"},
