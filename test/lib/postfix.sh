@@ -178,9 +178,9 @@ postfix_smtpd_resolver() {
 postfix_splitroute() {
     local name=$1 port=$2 host=$3 rules=$4 out=$T/$1/postconf
     mkdir -p "$T/$name"
-    "$BUILD/splitroute" postconf -c "$rules" -p "inet:$5@127.0.0.1" -s "inet:$6@127.0.0.1" >"$out.main" \
+    "${SR_BIN_DIR:-$BUILD}/splitroute" postconf -c "$rules" -p "inet:$5@127.0.0.1" -s "inet:$6@127.0.0.1" >"$out.main" \
         2>>"$T/logs/postconf-$name.err" &&
-        "$BUILD/splitroute" postconf -M -c "$rules" >"$out.master" 2>>"$T/logs/postconf-$name.err" || return 1
+        "${SR_BIN_DIR:-$BUILD}/splitroute" postconf -M -c "$rules" >"$out.master" 2>>"$T/logs/postconf-$name.err" || return 1
     postfix_init "$name" "$port" "$host"
     postfix_main "$name" "${@:7}" "$(cat "$out.main")"
     postfix_master "$name" "$(cat "$out.master")"
