@@ -258,6 +258,7 @@ deb: deps
 	rm -rf $(DEB_TREE)/debian && cp -r contrib/debian $(DEB_TREE)/debian
 	echo "$(VERSION)" >$(DEB_TREE)/VERSION
 	contrib/debian/make-changelog "$(VERSION)" >$(DEB_TREE)/debian/changelog
-	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
+	cd $(DEB_TREE) && env -u BUILD -u SANITIZE -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		-u CXXFLAGS -u LDFLAGS -u CPPFLAGS dpkg-buildpackage -b -us -uc
 	mv $(BUILD)/deb/splitroute_$(VERSION)_*.deb $(BUILD)/
 	@ls $(BUILD)/splitroute_$(VERSION)_*.deb
