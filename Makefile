@@ -252,7 +252,7 @@ installed-files:
 DEB_TREE = $(BUILD)/deb/splitroute-$(VERSION)
 
 deb: deps
-	rm -rf $(BUILD)/deb && mkdir -p $(DEB_TREE)
+	rm -rf $(BUILD)/deb $(BUILD)/splitroute_*.deb && mkdir -p $(DEB_TREE)
 	git ls-files -z 2>/dev/null | xargs -0 -I{} cp --parents -- {} $(DEB_TREE)/ 2>/dev/null || \
 		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(DEB_TREE)
 	rm -rf $(DEB_TREE)/debian && cp -r contrib/debian $(DEB_TREE)/debian
