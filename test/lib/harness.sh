@@ -10,7 +10,7 @@
 #   finish                            # prints "milter: N passed, M failed"
 #
 # Every process started with start_bg is stopped by its PID when the suite
-# ends (SIGKILL: libmilter takes ~5 s to honour SIGTERM).  Network use is
+# ends (SIGKILL: a suite that tests stopping sends SIGTERM itself).  Network use is
 # limited to 127.0.0.1 and unix sockets under $T.
 
 set -u
