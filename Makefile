@@ -201,7 +201,7 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 SYSTEMDUNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 INSTALL    ?= install
 
-UNIT          := splitroute-milter.service
+SERVICE_UNIT  := splitroute-milter.service
 SHARE_DIR      = $(DATADIR)/splitroute
 EXAMPLE_RULES := $(sort $(wildcard rules/*.json rules/*.txt))
 MAN_PAGES     := man/splitroute.1 man/splitroute.json.5 man/splitroute-milter.8
@@ -216,7 +216,7 @@ installed_files = $(SBINDIR)/splitroute $(SBINDIR)/splitroute-milter \
 	$(addprefix $(SHARE_DIR)/rules/,$(notdir $(EXAMPLE_RULES))) \
 	$(addprefix $(SHARE_DIR)/postfix/,$(notdir $(POSTFIX_FILES))) \
 	$(addprefix $(SHARE_DIR)/sendmail/,$(notdir $(SENDMAIL_FILES))) \
-	$(SYSTEMDUNITDIR)/$(UNIT)
+	$(SYSTEMDUNITDIR)/$(SERVICE_UNIT)
 
 .PHONY: install uninstall installed-files deb
 
@@ -232,9 +232,9 @@ install: $(CLI) $(DAEMON)
 	$(INSTALL) -m 644 $(EXAMPLE_RULES) $(DESTDIR)$(SHARE_DIR)/rules/
 	$(INSTALL) -m 644 $(POSTFIX_FILES) $(DESTDIR)$(SHARE_DIR)/postfix/
 	$(INSTALL) -m 644 $(SENDMAIL_FILES) $(DESTDIR)$(SHARE_DIR)/sendmail/
-	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/|$(SYSCONFDIR)/|g' contrib/systemd/$(UNIT) \
-		>$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
-	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
+	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/|$(SYSCONFDIR)/|g' contrib/systemd/$(SERVICE_UNIT) \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/$(SERVICE_UNIT)
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$(SERVICE_UNIT)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(installed_files))
