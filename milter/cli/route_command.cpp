@@ -1,8 +1,9 @@
 // route_command.cpp - `splitroute route`: explain the decision for addresses.
 //
 // For each address: the trail (accepted domain, directory answer, the
-// connectors considered and why one won), the verdict, the next hop and the
-// SMTP reply the milter would give.  --json prints one object per line.
+// connectors considered and why one won), the verdict, the verification
+// with the other side (verify_recipients), the next hop and the SMTP reply
+// the milter would give.  --json prints one object per line.
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "runtime/resolve.hpp"
+#include "runtime/verify.hpp"
 
 namespace splitroute::cli {
 namespace {
@@ -32,6 +34,10 @@ json to_json(const runtime::Config& config, const runtime::Resolution& r, const 
   out["connector"] = d.connector ? json(rules.send_connectors[*d.connector].name) : json(nullptr);
   out["nexthop"] = r.nexthop;
   out["reply"] = r.reply ? json(r.reply->line()) : json(nullptr);
+  core::VerifyMethod method = d.connector ? rules.send_connectors[*d.connector].verify.method : core::VerifyMethod::none;
+  if (method != core::VerifyMethod::none) {  // "result": "none" when nothing was asked (smtp, a contact)
+    out["verify"] = {{"method", core::to_string(method)}, {"result", core::to_string(d.verification)}};
+  }
   out["trail"] = trail;
   return out;
 }
@@ -46,6 +52,7 @@ void print_text(const runtime::Resolution& r, const core::Trail& trail) {
 bool route_one(const runtime::Config& config, const Options& options, const std::string& address) {
   core::Trail trail;
   runtime::Resolution r = runtime::resolve(config, address, options.size, &trail);
+  runtime::verify_recipient(config, r, &trail);
   if (!r.error.empty()) {
     if (options.json) {
       std::printf("%s\n", json{{"address", address}, {"error", r.error}}.dump().c_str());

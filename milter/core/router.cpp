@@ -94,6 +94,16 @@ class Explainer {
     if (enabled()) add(std::move(text));
   }
 
+  void verification(const Connector& connector, const DirectoryAnswer& answer) {
+    if (!enabled()) return;
+    std::string line = fmt::format("verify: connector {}'s directory{}{}: {}", connector.name,
+                                   answer.source.empty() ? "" : " ", answer.source, to_string(answer.result));
+    if (!answer.key.empty()) line += fmt::format(" for {}", answer.key);
+    if (answer.result == Lookup::miss) line += " (the other side does not have this recipient)";
+    if (!answer.detail.empty()) line += fmt::format(" ({})", answer.detail);
+    add(std::move(line));
+  }
+
  private:
   void add(std::string text) { trail_->push_back(std::move(text)); }
 
@@ -224,12 +234,61 @@ Plan plan(const Ruleset& rules, const Address& address) {
   result.accepted = match->index;
   result.needs_lookup = match->type != DomainType::external_relay;
   if (!result.needs_lookup) return result;
+  result.keys = lookup_keys(rules, address);
+  return result;
+}
+
+std::vector<std::string> lookup_keys(const Ruleset& rules, const Address& address) {
+  std::vector<std::string> keys;
   std::string_view base = strip_extension(address.local, rules.recipient_delimiter);
   bool has_extension = base.size() != address.local.size();
-  result.keys.reserve(has_extension ? 2 : 1);
-  result.keys.push_back(address.key());
-  if (has_extension) result.keys.push_back(Address{std::string(base), address.domain}.key());
-  return result;
+  keys.reserve(has_extension ? 2 : 1);
+  keys.push_back(address.key());
+  if (has_extension) keys.push_back(Address{std::string(base), address.domain}.key());
+  return keys;
+}
+
+VerifyMethod verify_method(const Ruleset& rules, const Decision& decision) {
+  if (decision.verdict != Verdict::relay || !decision.connector) return VerifyMethod::none;
+  bool contact = decision.lookup == Lookup::hit;  // a hit that relays: the directory named the target
+  if (contact) return VerifyMethod::none;
+  return rules.send_connectors[*decision.connector].verify.method;
+}
+
+void verify(const Ruleset& rules, const Address& address, const DirectoryAnswer& answer,
+            Decision& decision, Trail* trail) {
+  VerifyMethod method = verify_method(rules, decision);
+  Explainer explain(rules, trail);
+  if (method == VerifyMethod::none) {
+    if (decision.verdict == Verdict::relay && decision.lookup == Lookup::hit) {
+      explain.line("verify: none (a contact: the directory named its target)");
+    }
+    return;
+  }
+  const Connector& connector = rules.send_connectors[*decision.connector];
+  if (method == VerifyMethod::smtp) {
+    explain.line(fmt::format("verify: smtp — Postfix probes {} through connector {} before it accepts "
+                             "RCPT (reject_unverified_recipient, socketmap map \"verify\")",
+                             address.text(), connector.name));
+    return;
+  }
+  decision.verification = answer.result;
+  explain.verification(connector, answer);
+  switch (answer.result) {
+    case Lookup::hit:
+      return;
+    case Lookup::miss:
+      decision.verdict = Verdict::reject;
+      decision.reply = ReplyKind::user_unknown;
+      break;
+    case Lookup::error:
+      tempfail(decision, ReplyKind::directory_unavailable);
+      break;
+    case Lookup::none:  // the caller skipped the lookup
+      tempfail(decision, ReplyKind::internal_error);
+      break;
+  }
+  explain.verdict(decision, address);
 }
 
 Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,

@@ -15,6 +15,17 @@
 //   outside all       (no lookup)      relay if a connector matches, else none
 // A relay whose matching connectors are all smaller than the message size is
 // rejected 552 5.3.4.
+//
+// A relay through a connector with verify_recipients is then verified (not
+// a contact's: its target is known): the caller asks verify_method(), looks
+// the recipient up in that connector's directory (method directory) and
+// hands the answer to verify():
+//   other side's directory   verdict
+//   found                    relay (unchanged)
+//   not found                reject 550 5.1.1
+//   error                    tempfail 451 4.4.3
+// The smtp method is Postfix's: the socketmap's "verify" map asks for
+// reject_unverified_recipient, and verify() only explains it.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +71,7 @@ struct Decision {
   std::optional<std::uint32_t> accepted;   // accepted domain index
   std::optional<std::uint32_t> connector;  // send connector index (relay)
   std::string route_domain;  // domain the connector was chosen for (recipient's or target's)
+  Lookup verification = Lookup::none;  // the other side's directory, when verify() asked it
 };
 
 // plan - which accepted domain applies to `address` and what to look up.
@@ -69,6 +81,22 @@ Plan plan(const Ruleset& rules, const Address& address);
 Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,
                 const DirectoryAnswer& answer, std::optional<std::uint64_t> size,
                 Trail* trail = nullptr);
+
+// lookup_keys - the directory keys of `address`: the whole address, then
+// the address without its extension when recipient_delimiter applies.
+std::vector<std::string> lookup_keys(const Ruleset& rules, const Address& address);
+
+// verify_method - how the recipient of `decision` is verified before it is
+// accepted: its connector's method for a relay that is not a contact's,
+// VerifyMethod::none for every other decision.
+VerifyMethod verify_method(const Ruleset& rules, const Decision& decision);
+
+// verify - the decision after verification: for the directory method,
+// `answer` is the other side's directory's (keys from lookup_keys); the
+// smtp method changes nothing (Postfix verifies).  Appends the step to the
+// trail when there is one.
+void verify(const Ruleset& rules, const Address& address, const DirectoryAnswer& answer,
+            Decision& decision, Trail* trail = nullptr);
 
 // nexthop - where a relay goes: each smarthost "[h]:p" in order, or the
 // route domain itself for DNS (MX) delivery; for a local recipient, the

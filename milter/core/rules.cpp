@@ -50,4 +50,16 @@ const char* to_string(Mode mode) {
   return "?";
 }
 
+const char* to_string(VerifyMethod method) {
+  switch (method) {
+    case VerifyMethod::smtp:
+      return "smtp";
+    case VerifyMethod::directory:
+      return "directory";
+    case VerifyMethod::none:
+      break;
+  }
+  return "none";
+}
+
 }  // namespace splitroute::core

@@ -50,6 +50,27 @@ struct ConnectorAuth {
   std::string password_file;
 };
 
+struct FileDirectoryConfig {
+  std::string path;  // absolute after loading (resolved against the rule file's folder)
+};
+
+struct DirectoryConfig {
+  std::string type;  // "file" or "ldap"; empty when the rule file has no directory
+  FileDirectoryConfig file;
+  LdapConfig ldap;
+};
+
+// How a send connector checks, before accepting a recipient it would relay,
+// that the other side has it (verify_recipients): not at all, by Postfix's
+// address verification (a probe through the connector), or in the other
+// organisation's directory.
+enum class VerifyMethod { none, smtp, directory };
+
+struct RecipientVerification {
+  VerifyMethod method = VerifyMethod::none;
+  DirectoryConfig directory;  // VerifyMethod::directory: the other side's table
+};
+
 inline constexpr const char* kDefaultTransport = "smtp";
 
 struct Connector {
@@ -63,19 +84,10 @@ struct Connector {
   std::string transport = kDefaultTransport;  // the MTA's delivery service (Postfix master.cf)
   bool require_tls = false;
   std::optional<ConnectorAuth> auth;
+  RecipientVerification verify;
   // needs_own_service - TLS or authentication settings that the MTA's
   // stock smtp service does not have.
   bool needs_own_service() const { return require_tls || auth.has_value(); }
-};
-
-struct FileDirectoryConfig {
-  std::string path;  // absolute after loading (resolved against the rule file's folder)
-};
-
-struct DirectoryConfig {
-  std::string type;  // "file" or "ldap"; empty when the rule file has no directory
-  FileDirectoryConfig file;
-  LdapConfig ldap;
 };
 
 struct LoopConfig {
@@ -99,5 +111,6 @@ struct Ruleset {
 
 const char* to_string(DomainType type);
 const char* to_string(Mode mode);
+const char* to_string(VerifyMethod method);
 
 }  // namespace splitroute::core

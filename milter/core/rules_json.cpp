@@ -82,6 +82,14 @@ void read_loop(ObjectReader& top, LoopConfig& loop) {
                     .value_or(loop.action);
 }
 
+}  // namespace
+
+// read_directory is shared with the send connectors' verify_recipients
+// (rules_reader.hpp).
+namespace rules_reader {
+
+namespace {
+
 void read_file_directory(const Json& value, const std::string& pointer, std::string_view base_dir,
                          Diagnostics& diagnostics, DirectoryConfig& directory) {
   ObjectReader object(value, pointer, diagnostics, {"type", "path"});
@@ -94,6 +102,8 @@ void read_file_directory(const Json& value, const std::string& pointer, std::str
   directory.type = "file";
   directory.file.path = resolve_path(base_dir, *path);
 }
+
+}  // namespace
 
 void read_directory(ObjectReader& top, std::string_view base_dir, DirectoryConfig& directory) {
   enum class Kind { file, ldap };
@@ -113,6 +123,12 @@ void read_directory(ObjectReader& top, std::string_view base_dir, DirectoryConfi
                       top.diagnostics().list());
   }
 }
+
+}  // namespace rules_reader
+
+namespace {
+
+using rules_reader::read_directory;
 
 // ------------------------------------------------------------ accepted domains
 

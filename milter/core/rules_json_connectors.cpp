@@ -138,13 +138,39 @@ void read_delivery(ObjectReader& object, std::string_view base_dir, Connector& c
   }
 }
 
+// read_verify_recipients - "smtp", or { "directory": { ...as the top-level
+// directory... } }: how the connector checks that the other side has a
+// recipient before it is accepted.
+void read_verify_recipients(ObjectReader& object, std::string_view base_dir, Connector& connector) {
+  const Json* value = object.field("verify_recipients");
+  if (value == nullptr) return;
+  if (value->is_string()) {
+    if (value->get<std::string>() == "smtp") {
+      connector.verify.method = VerifyMethod::smtp;
+    } else {
+      object.report_invalid("verify_recipients", "verify_recipients",
+                            "use \"smtp\" (Postfix's address verification) or { \"directory\": { ... } }");
+    }
+    return;
+  }
+  if (!value->is_object()) {
+    object.diagnostics().error(object.pointer("verify_recipients"), fmt::format("expected \"smtp\" or {{ \"directory\": {{ ... }} }}, got {}", quote(*value)));
+    return;
+  }
+  ObjectReader verify(*value, object.pointer("verify_recipients"), object.diagnostics(), {"directory"});
+  if (verify.field("directory", Presence::required) == nullptr) return;
+  read_directory(verify, base_dir, connector.verify.directory);
+  if (!connector.verify.directory.type.empty()) connector.verify.method = VerifyMethod::directory;
+}
+
 // read_connector - always returns the connector, with whatever parts are
 // valid, so that cross-entry checks do not report follow-up errors.
 Connector read_connector(const Json& value, std::string pointer, std::string_view base_dir,
                          Diagnostics& diagnostics, FirstSeen& names) {
   ObjectReader object(value, std::move(pointer), diagnostics,
                       {"name", "enabled", "address_spaces", "smarthosts", "max_message_size",
-                       "rewrite_domain", "hook", "transport", "require_tls", "auth"});
+                       "rewrite_domain", "hook", "transport", "require_tls", "auth",
+                       "verify_recipients"});
   Connector connector;
   if (!object.is_object()) return connector;
   connector.name = read_name(object, Presence::required).value_or("");
@@ -160,6 +186,7 @@ Connector read_connector(const Json& value, std::string pointer, std::string_vie
   read_rewrite_domain(object, connector, spaces_complete);
   read_hook(object, connector);
   read_delivery(object, base_dir, connector);
+  read_verify_recipients(object, base_dir, connector);
   return connector;
 }
 

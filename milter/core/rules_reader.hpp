@@ -82,6 +82,10 @@ std::string resolve_path(std::string_view base_dir, std::string_view path);
 // is_postfix_path - a file name Postfix can take in a table list.
 bool is_postfix_path(std::string_view path);
 
+// read_directory - the "directory" field of `object` (a file or an LDAP
+// table), if present, into `directory` (rules_json.cpp).
+void read_directory(ObjectReader& object, std::string_view base_dir, DirectoryConfig& directory);
+
 // read_send_connectors - the "send_connectors" array, each connector with
 // whatever parts are valid (rules_json_connectors.cpp).
 void read_send_connectors(ObjectReader& top, std::string_view base_dir, Ruleset& rules,

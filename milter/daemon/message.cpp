@@ -222,6 +222,7 @@ std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_addres
                     parsed ? core::to_string(d.verdict) : "reject", " connector=", connector_name(rules, d),
                     " nexthop="});
   append_joined_or_dash(line, resolution.nexthop);
+  if (d.verification != core::Lookup::none) append_all(line, {" verify=", core::to_string(d.verification)});
   append_all(line, {" reply=", reply ? std::string_view(reply->code) : "-", reply ? " " : "",
                     reply ? std::string_view(reply->xcode) : "", observe_note(rules, reply, false)});
   return line;

@@ -8,6 +8,7 @@
 
 #include "daemon/config_store.hpp"
 #include "daemon/log.hpp"
+#include "runtime/verify.hpp"
 
 namespace splitroute::daemon {
 namespace {
@@ -65,6 +66,7 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
   std::string raw = args.empty() ? std::string() : std::string(args[0]);
   if (raw.empty()) raw = ctx.macro("{rcpt_addr}").value_or("");
   runtime::Resolution resolution = runtime::resolve(*config_, raw, msg.size);
+  runtime::verify_recipient(*config_, resolution);
   RcptOutcome outcome = judge_recipient(rules(), resolution, msg);
   if (!outcome.reply && !observing()) {
     if (auto rewrite = rewrite_for(rules(), resolution, raw, args.empty() ? args : args.subspan(1))) {
@@ -74,6 +76,9 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
   log_line(Level::info, rcpt_log_line(msg.queue_id, raw, rules(), resolution, outcome.reply));
   if (resolution.answer.result == core::Lookup::error) {
     log_warning("{}: directory lookup failed: {}", queue_id_or_noqueue(msg), resolution.answer.detail);
+  }
+  if (resolution.decision.verification == core::Lookup::error) {
+    log_warning("{}: verification lookup failed: {}", queue_id_or_noqueue(msg), resolution.verification.detail);
   }
   if (!outcome.reply || observing()) return SMFIS_CONTINUE;
   return ctx.reply(*outcome.reply);

@@ -21,6 +21,23 @@ std::string folder_of(const std::string& path) {
   return absolute.parent_path().string();
 }
 
+// open_verify_directories - each connector's verification table; a table
+// that cannot be used yet is a warning: its recipients get 451 4.4.3.
+void open_verify_directories(Config& config, ConfigLoad& load) {
+  const std::vector<core::Connector>& connectors = config.rules.send_connectors;
+  config.verify_directories.resize(connectors.size());
+  for (std::size_t i = 0; i < connectors.size(); ++i) {
+    if (connectors[i].verify.method != core::VerifyMethod::directory) continue;
+    std::string problem;
+    config.verify_directories[i] = open_directory(connectors[i].verify.directory, problem);
+    if (problem.empty()) continue;
+    load.diagnostics.push_back({core::Severity::warning,
+                                "/send_connectors/" + std::to_string(i) + "/verify_recipients/directory",
+                                problem + "; recipients relayed through connector \"" + connectors[i].name +
+                                    "\" get 451 4.4.3 until this is fixed"});
+  }
+}
+
 }  // namespace
 
 std::string ConfigLoad::report() const {
@@ -62,6 +79,7 @@ ConfigLoad load_config(const std::string& path, bool with_directory,
   config->rules = std::move(*rules.rules);
   if (with_directory) {
     config->directory = open_directory(config->rules.directory, load.directory_problem, std::move(notice));
+    open_verify_directories(*config, load);
   }
   if (!load.directory_problem.empty()) {
     // A recipients file is the administrator's to fix (an error: `check`

@@ -21,6 +21,9 @@ struct Config {
   std::string path;  // the rule file
   core::Ruleset rules;
   directory::DirectoryPtr directory;
+  // One per send connector (same index): the other side's table of a
+  // connector with verify_recipients { "directory": ... }, null otherwise.
+  std::vector<directory::DirectoryPtr> verify_directories;
 };
 
 using ConfigPtr = std::shared_ptr<const Config>;

@@ -21,6 +21,7 @@ struct Resolution {
   core::Address address;
   core::Decision decision;
   core::DirectoryAnswer answer;
+  core::DirectoryAnswer verification;  // the other side's directory (runtime/verify.hpp)
   std::optional<core::Reply> reply;
   std::vector<std::string> nexthop;
 };

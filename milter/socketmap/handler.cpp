@@ -114,6 +114,21 @@ Lookup mailertable_map(const runtime::Config& config, std::string_view key) {
   return found(core::sendmail::route(config.rules.send_connectors[*decision.connector], decision.route_domain));
 }
 
+// verify_map - Postfix's check_recipient_access for the smtp method of
+// verify_recipients: reject_unverified_recipient for a recipient relayed
+// through such a connector (not a contact's), so Postfix probes it through
+// the same transport lookup; NOTFOUND for every other recipient, which
+// then costs no probe.  In observe mode the restriction only logs
+// (warn_if_reject).
+Lookup verify_map(const runtime::Config& config, std::string_view key) {
+  runtime::Resolution r = runtime::resolve(config, key, std::nullopt);
+  if (!r.error.empty() || core::verify_method(config.rules, r.decision) != core::VerifyMethod::smtp) {
+    return not_found();
+  }
+  if (config.rules.mode == core::Mode::observe) return found("warn_if_reject reject_unverified_recipient");
+  return found("reject_unverified_recipient");
+}
+
 struct MapEntry {
   std::string_view name;
   Lookup (*lookup)(const runtime::Config& config, std::string_view key);
@@ -126,6 +141,7 @@ constexpr MapEntry kMaps[] = {
     {"ldapmh", mail_host_map},
     {"ldapmra", routing_address_map},
     {"mailertable", mailertable_map},
+    {"verify", verify_map},
 };
 
 const MapEntry* find_map(std::string_view name) {

@@ -1,0 +1,44 @@
+// verify.cpp - a relayed recipient checked in the other organisation's
+// directory before it is accepted.
+#include "runtime/verify.hpp"
+
+namespace splitroute::runtime {
+namespace {
+
+// look_up - the connector's directory, key by key (stop at a hit or error).
+core::DirectoryAnswer look_up(directory::Directory* table, const std::vector<std::string>& keys,
+                              core::Trail* trail) {
+  if (table == nullptr) return {core::Lookup::error, {}, "the connector's directory is not open"};
+  core::DirectoryAnswer answer;
+  const std::string* answered = nullptr;
+  for (const std::string& key : keys) {
+    answer = table->lookup(key);
+    answered = &key;
+    if (answer.result != core::Lookup::miss) break;
+  }
+  if (trail != nullptr && answered != nullptr) {
+    answer.key = *answered;
+    answer.source = table->describe();
+  }
+  return answer;
+}
+
+}  // namespace
+
+void verify_recipient(const Config& config, Resolution& r, core::Trail* trail) {
+  if (!r.error.empty()) return;
+  core::VerifyMethod method = core::verify_method(config.rules, r.decision);
+  core::DirectoryAnswer& answer = r.verification;
+  if (method == core::VerifyMethod::directory) {
+    std::uint32_t connector = *r.decision.connector;
+    directory::Directory* table =
+        connector < config.verify_directories.size() ? config.verify_directories[connector].get() : nullptr;
+    answer = look_up(table, core::lookup_keys(config.rules, r.address), trail);
+  }
+  core::verify(config.rules, r.address, answer, r.decision, trail);
+  if (r.decision.verification == core::Lookup::none) return;
+  r.reply = core::reply_for(r.decision, r.address);
+  r.nexthop = core::nexthop(config.rules, r.decision);
+}
+
+}  // namespace splitroute::runtime
