@@ -5,6 +5,8 @@
 // line on standard output.
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -31,6 +33,25 @@ std::string local_transport_warning(const core::Ruleset& rules) {
          "\"lmtp:unix:private/dovecot-lmtp\" (Sendmail ignores it)";
 }
 
+// verify_warnings - what verify_recipients relies on that no rule file can
+// say: the other side refuses an unknown recipient at RCPT TO (Exchange
+// accepts every recipient unless recipient filtering is on; every probe
+// would then succeed), and "smtp" is Postfix's address verification.
+std::vector<std::string> verify_warnings(const core::Ruleset& rules) {
+  std::vector<std::string> warnings;
+  for (std::size_t i = 0; i < rules.send_connectors.size(); ++i) {
+    const core::Connector& connector = rules.send_connectors[i];
+    if (connector.verify.method != core::VerifyMethod::smtp) continue;
+    std::string pointer = "/send_connectors/" + std::to_string(i) + "/verify_recipients";
+    warnings.push_back("warning: " + pointer + ": \"smtp\" verifies only if the other side refuses an unknown " +
+                       "recipient at RCPT TO (Exchange accepts every recipient unless recipient filtering is on: " +
+                       "every probe would then succeed)");
+    warnings.push_back("warning: " + pointer + ": \"smtp\" is Postfix's address verification; with Sendmail, " +
+                       "use { \"directory\": { ... } }");
+  }
+  return warnings;
+}
+
 }  // namespace
 
 int run_check(const Args& args) {
@@ -47,6 +68,9 @@ int run_check(const Args& args) {
 
   const core::Ruleset& rules = load.config->rules;
   if (std::string warning = local_transport_warning(rules); !warning.empty()) {
+    std::fprintf(stderr, "%s: %s\n", options.rules.c_str(), warning.c_str());
+  }
+  for (const std::string& warning : verify_warnings(rules)) {
     std::fprintf(stderr, "%s: %s\n", options.rules.c_str(), warning.c_str());
   }
   std::string directory = load.config->directory ? load.config->directory->describe() : "none";

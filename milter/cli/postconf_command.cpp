@@ -2,7 +2,8 @@
 // file needs.
 //
 // Prints main.cf lines (relay_domains, smtpd_milters, milter_default_action,
-// transport_maps, milter_header_checks) that can be appended to main.cf or
+// transport_maps, milter_header_checks, and the address verification of
+// verify_recipients "smtp") that can be appended to main.cf or
 // given to `postconf -e`, followed, as comments, by the master.cf services:
 // smtpd's own address resolver, which does not ask the socketmap, and the
 // services of connectors with a transport of their own; with -M, only those
@@ -39,6 +40,48 @@ bool has_header_hook(const core::Ruleset& rules) {
   return false;
 }
 
+// smtp_verifying - the enabled connectors with verify_recipients "smtp".
+std::vector<std::string> smtp_verifying(const core::Ruleset& rules) {
+  std::vector<std::string> names;
+  for (const core::Connector& connector : rules.send_connectors) {
+    if (connector.enabled && connector.verify.method == core::VerifyMethod::smtp) names.push_back(connector.name);
+  }
+  return names;
+}
+
+// address_verification - what verify_recipients "smtp" needs: the
+// socketmap's verify map after reject_unauth_destination, and Postfix's
+// address verification tuned so that only a recipient the other side
+// refuses is refused, an outage defers, and a recipient asked during an
+// outage is probed again soon after it ends.  Probes are routed by the
+// queue manager through transport_maps, not by smtpd's own resolver.
+Lines address_verification(const core::Ruleset& rules, const util::SocketSpec& socketmap) {
+  std::vector<std::string> names = smtp_verifying(rules);
+  if (names.empty()) return {};
+  return {
+      fmt::format("# verify_recipients \"smtp\" (connector {}): before RCPT is accepted, Postfix probes each", fmt::join(names, ", ")),
+      "# recipient the socketmap's verify map names (one relayed through such a connector) through that",
+      "# connector; every other recipient costs no probe.  Keep your own restrictions; the map goes after",
+      "# reject_unauth_destination.",
+      fmt::format("smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination, "
+                  "check_recipient_access socketmap:{}:verify", util::postfix_endpoint(socketmap)),
+      "# A recipient the other side refuses: 550 at RCPT (Postfix's default, 450, has the client retry in vain).",
+      "unverified_recipient_reject_code = 550",
+      "# The other side unreachable (the probe was deferred): 450, the client retries; nothing is refused or lost.",
+      "unverified_recipient_defer_code = 450",
+      "# No result yet (probe still under way, verify(8) unavailable): defer, unless a later restriction rejects.",
+      "unverified_recipient_tempfail_action = defer_if_permit",
+      "# A deferred probe is cached as a failure; the next lookup a minute after it sends a new probe (Postfix's",
+      "# default waits 3h): a recipient asked during an outage is accepted at the client's first retry after the",
+      "# other side is back, while another message to a really unknown recipient within the minute gets its 550",
+      "# from the cache without a new probe.",
+      "address_verify_negative_refresh_time = 1m",
+      "# A verified recipient is probed again, in the background, after an hour (Postfix's default: 7d); a failed",
+      "# refresh never evicts it: a mailbox deleted on the other side is refused within the hour.",
+      "address_verify_positive_refresh_time = 1h",
+  };
+}
+
 Lines main_cf(const core::Ruleset& rules, const util::SocketSpec& milter, const util::SocketSpec& socketmap) {
   Lines lines;
   std::vector<std::string> domains = relay_domains(rules);
@@ -53,6 +96,8 @@ Lines main_cf(const core::Ruleset& rules, const util::SocketSpec& milter, const 
   if (has_header_hook(rules)) {
     lines.push_back(fmt::format("milter_header_checks = regexp:{}", kHeaderChecks));
   }
+  Lines verification = address_verification(rules, socketmap);
+  lines.insert(lines.end(), verification.begin(), verification.end());
   return lines;
 }
 
