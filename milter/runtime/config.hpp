@@ -23,7 +23,7 @@ struct Config {
   directory::DirectoryPtr directory;
   // One per send connector (same index): the other side's table of a
   // connector with verify_recipients { "directory": ... }, null otherwise.
-  std::vector<directory::DirectoryPtr> verify_directories;
+  std::vector<directory::DirectoryPtr> verify_directories{};
 };
 
 using ConfigPtr = std::shared_ptr<const Config>;

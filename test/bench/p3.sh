@@ -16,7 +16,18 @@
 #               splitroute-milter -s, LDAP with its answer cache
 #   native      relay_recipient_maps and transport_maps as proxy:ldap:
 #               tables with the same filter, bind and base
-# Both instances come from test/lib/postfix.sh's template; mailboxes go out
+# Verification (verify_recipients), three more instances, each with its own
+# splitroute-milter: example.com is an internal relay whose mailboxes here
+# are in a recipients file (the even ones) and whose other recipients (the
+# odd ones) are relayed to "other" through the connector "partner-org":
+#   relay        without verify_recipients (verification off)
+#   verify-smtp  "smtp": the printed address verification settings, probes
+#                to "other" (smtp-sink accepts every recipient)
+#   verify-dir   { "directory": LDAP }: the same slapd, filter and cache
+# Each is warmed with one message per client before the runs (every
+# recipient probed, or its answer cached), so the runs measure a warm
+# verification cache.
+# All instances come from test/lib/postfix.sh's template; mailboxes go out
 # through relay_transport to "local".  Runs alternate between the two.  A
 # run counts from the first connection of smtp-source to the last message
 # written by the sinks (2 transactions a message: local and other).  The
@@ -36,6 +47,7 @@ P3_MESSAGES=${BENCH_P3_MESSAGES:-1000}  # per run, in all
 P3_CLIENTS=4
 P3_SESSIONS=4
 P3_TIMEOUT=180  # seconds a run may take before it counts as stuck
+P3_VERIFY_SETUPS="relay verify-smtp verify-dir"
 
 # p3_missing - what P3 needs and this machine or tree lacks ("" when none).
 p3_missing() {
@@ -98,6 +110,66 @@ p3_rules() {
 EOF
 }
 
+# p3_verify_rules VERIFY - the rules of the verification setups; VERIFY is
+# the connector's verify_recipients field ("" for none).
+p3_verify_rules() {
+    cat <<EOF
+{
+  "version": 1,
+  "organization": "bench-verify",
+  "directory": { "type": "file", "path": "p3-mailboxes.txt" },
+  "accepted_domains": [ { "domain": "example.com", "type": "internal_relay" } ],
+  "send_connectors": [
+    { "name": "partner-org", "address_spaces": [ { "domain": "example.com" } ],
+      "smarthosts": ["[127.0.0.1]:${P3_PORT[OTHER]}"] $1 }
+  ]
+}
+EOF
+}
+
+p3_verify_field() {
+    case $1 in
+        verify-smtp) echo ', "verify_recipients": "smtp"' ;;
+        verify-dir)
+            printf ', "verify_recipients": { "directory": { "type": "ldap", "uris": ["%s"], "bind_dn": "%s", ' \
+                "$LIVE" "$LDAP_SERVICE_DN"
+            printf '"bind_password_file": "ldap.secret", "base": "dc=example,dc=com", "filter": "(mail=%%s)", '
+            printf '"pool_size": 4, "cache": { "positive_ttl_s": 300, "negative_ttl_s": 60, "max_entries": 100000 } } }'
+            ;;
+    esac
+}
+
+# p3_verify_up SETUP - SETUP's rules, splitroute-milter and Postfix (an
+# outside client: mynetworks is empty, so the verify map is asked).
+p3_verify_up() {
+    local setup=$1 key=${1^^} k n
+    key=${key//-/_}
+    for k in $(seq 0 $((P3_CLIENTS - 1))); do
+        for n in 2 4 6 8 10; do echo "${n}b$k@example.com"; done
+    done >"$T/p3-mailboxes.txt"
+    p3_verify_rules "$(p3_verify_field "$setup")" >"$T/p3-$setup.json"
+    start_bg "p3-milter-$setup" "$BUILD/splitroute-milter" -f -c "$T/p3-$setup.json" \
+        -p "inet:${P3_PORT[MILTER_$key]}@127.0.0.1" -s "inet:${P3_PORT[SMAP_$key]}@127.0.0.1"
+    wait_port "${P3_PORT[MILTER_$key]}" "$(pid_of "p3-milter-$setup")" || return 1
+    wait_port "${P3_PORT[SMAP_$key]}" "$(pid_of "p3-milter-$setup")" || return 1
+    postfix_splitroute "$setup" "${P3_PORT[SMTP_$key]}" "bench-$setup.test.invalid" "$T/p3-$setup.json" \
+        "${P3_PORT[MILTER_$key]}" "${P3_PORT[SMAP_$key]}" "relay_transport = smtp:[127.0.0.1]:${P3_PORT[LOCAL]}" \
+        "mynetworks ="
+}
+
+# p3_warm SETUP - one message per client, every recipient once: the
+# verification cache is warm afterwards.
+p3_warm() {
+    local setup=$1 key=${1^^} k want
+    key=${key//-/_}
+    want=$(($(p3_written) + 2 * P3_CLIENTS))
+    for k in $(seq 0 $((P3_CLIENTS - 1))); do
+        /usr/sbin/smtp-source -s 1 -m 1 -r 10 -l 2000 -f sender@client.test.invalid \
+            -t "b$k@example.com" "127.0.0.1:${P3_PORT[SMTP_$key]}" >>"$T/logs/smtp-source.log" 2>&1
+    done
+    wait_until "$P3_TIMEOUT" "" p3_written_at_least "$want"
+}
+
 # p3_ldap_table ATTRIBUTE [RESULT_FORMAT] - a Postfix ldap_table(5) file:
 # the splitroute rules' server, bind, base and filter.
 p3_ldap_table() {
@@ -117,7 +189,11 @@ EOF
 
 # p3_stack_up - slapd, the sinks, splitroute-milter and both Postfix instances.
 p3_stack_up() {
-    local names=(LDAP SMTP_SPLITROUTE SMTP_NATIVE MILTER SMAP LOCAL OTHER) ports i
+    local names=(LDAP SMTP_SPLITROUTE SMTP_NATIVE MILTER SMAP LOCAL OTHER) ports i setup key
+    for setup in $P3_VERIFY_SETUPS; do
+        key=${setup^^}
+        names+=("SMTP_${key//-/_}" "MILTER_${key//-/_}" "SMAP_${key//-/_}")
+    done
     read -r -a ports < <(free_ports "${#names[@]}")
     for i in "${!names[@]}"; do P3_PORT[${names[i]}]=${ports[i]}; done
     slapd_setup
@@ -144,7 +220,10 @@ p3_stack_up() {
     postfix_main native "$relay" "relay_domains = example.com" \
         "relay_recipient_maps = proxy:ldap:$T/native/recipients.cf" \
         "transport_maps = proxy:ldap:$T/native/contacts.cf"
-    postfix_start native
+    postfix_start native || return 1
+    for setup in $P3_VERIFY_SETUPS; do
+        p3_verify_up "$setup" && p3_warm "$setup" || return 1
+    done
 }
 
 # p3_written - transactions the sinks have written so far.
@@ -156,7 +235,9 @@ p3_searches() { slapd_searches "@example.com)"; }
 
 # p3_run SETUP RUN - one run into SETUP's Postfix; a line of p3 runs.
 p3_run() {
-    local setup=$1 run=$2 port=${P3_PORT[SMTP_${1^^}]} k pids=() want start end searches
+    local setup=$1 run=$2 key=${1^^} port k pids=() want start end searches
+    key=${key//-/_}
+    port=${P3_PORT[SMTP_$key]}
     local per=$((P3_MESSAGES / P3_CLIENTS))
     want=$(($(p3_written) + 2 * per * P3_CLIENTS))
     searches=$(p3_searches)
@@ -186,7 +267,8 @@ p3_summary() {
 import json, sys
 runs = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 unique = int(sys.argv[2])
-per = {s: sum(r["searches"] for r in runs if r["setup"] == s) / unique for s in ("splitroute", "native")}
+per = {s: sum(r["searches"] for r in runs if r["setup"] == s) / unique
+       for s in ("splitroute", "native", "verify-dir")}
 print(json.dumps({"runs": runs, "unique_recipients": unique, "searches_per_recipient": per}))
 EOF
 }
@@ -204,7 +286,7 @@ p3_measure() {
     fi
     : >"$T/p3-runs.jsonl"
     for run in $(seq "$P3_RUNS"); do
-        for setup in splitroute native; do
+        for setup in splitroute native $P3_VERIFY_SETUPS; do
             p3_run "$setup" "$run" >>"$T/p3-runs.jsonl" || {
                 echo "a run did not finish (see $T/logs)" >"$results/p3.skip"
                 return 1

@@ -152,7 +152,15 @@ def p3_rows():
     paired = [a / b for a, b in zip(sr, native)]
     row("P3", "  ratio splitroute / native", paired, fmt_ratio, ">= 1.0",
         bool(paired) and statistics.median(paired) >= 1.0)
-    for setup, label in (("splitroute", "splitroute"), ("native", "native")):
+    relay = [r["messages_per_s"] for r in result["runs"] if r["setup"] == "relay"]
+    if relay:
+        row("P3", "messages/s, relayed half, verification off", relay, plain)
+        for setup, label in (("verify-smtp", "\"smtp\" (Postfix's cache warm)"),
+                             ("verify-dir", "directory (LDAP answer cache warm)")):
+            runs = [r["messages_per_s"] for r in result["runs"] if r["setup"] == setup]
+            row("P3", f"messages/s, relayed half, verify {label}", runs, plain)
+            row("P3", "  ratio verification on / off", [a / b for a, b in zip(runs, relay)], fmt_ratio)
+    for setup, label in (("splitroute", "splitroute"), ("native", "native"), ("verify-dir", "verify directory")):
         per = result.get("searches_per_recipient", {}).get(setup)
         if per is not None:
             row("P3", f"  LDAP searches per unique recipient, {label}", [per], plain,
