@@ -136,7 +136,7 @@ void map_security(const Record& record, Json& entry, std::string& comment, Repor
       } else if (mechanism == "ExchangeServer") {
         report.not_expressible(record, "SmartHostAuthMechanism",
                                "Exchange server authentication (Kerberos/Exchange-only) has no SMTP equivalent; no auth");
-      } else {
+      } else if (mechanism != "None") {
         comment += fmt::format("; SmartHostAuthMechanism {}: no authentication", mechanism);
       }
     }

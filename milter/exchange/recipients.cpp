@@ -10,6 +10,22 @@
 namespace splitroute::exchange {
 namespace {
 
+// RecipientTypeDetails by number (Windows PowerShell 5.1) and name; for the comments only.
+const std::vector<std::pair<std::int64_t, std::string>> kRecipientTypes = {
+    {1, "UserMailbox"},       {2, "LinkedMailbox"},  {4, "SharedMailbox"},
+    {8, "LegacyMailbox"},     {16, "RoomMailbox"},   {32, "EquipmentMailbox"},
+    {64, "MailContact"},      {128, "MailUser"},     {256, "MailUniversalDistributionGroup"},
+    {512, "MailNonUniversalGroup"}, {1024, "MailUniversalSecurityGroup"}, {2048, "DynamicDistributionGroup"},
+    {4096, "PublicFolder"}};
+
+std::string recipient_type(const Record& record) {
+  std::string kind = record.text("RecipientTypeDetails");
+  for (const auto& [number, name] : kRecipientTypes) {
+    if (kind == std::to_string(number)) return name;
+  }
+  return kind.empty() ? "recipient" : kind;
+}
+
 // smtp_address - the address of an "smtp:"/"SMTP:" proxy address (or of a
 // bare address); "" for another proxy type (X500:, SIP:, ...).
 std::string smtp_address(const std::string& proxy) {
@@ -60,8 +76,7 @@ RecipientsFile export_recipients(const std::vector<Record>& records, Report& rep
       continue;
     }
     std::string target = smtp_address(record.text("ExternalEmailAddress"));
-    std::string kind = record.text("RecipientTypeDetails");
-    file.text += fmt::format("\n# {} {}\n", kind.empty() ? "recipient" : kind, list.front());
+    file.text += fmt::format("\n# {} {}\n", recipient_type(record), list.front());
     for (const std::string& address : list) {
       if (target.empty()) {
         file.text += address + "\n";
