@@ -66,8 +66,9 @@ std::string smarthost(std::string host, std::int64_t port) {
 
 void map_routing(const Record& record, Json& entry, Report& report) {
   std::int64_t port = record.integer("Port").value_or(25);
-  std::vector<std::string> hosts = record.list("SmartHosts");
-  if (hosts.empty()) hosts = record.list("SmartHostsString");
+  // SmartHostsString survives Export-Csv, which loses the multi-valued SmartHosts.
+  std::vector<std::string> hosts =
+      record.has("SmartHostsString") ? record.list("SmartHostsString") : record.list("SmartHosts");
   bool dns = record.boolean("DNSRoutingEnabled").value_or(hosts.empty());
   if (dns) {
     if (!hosts.empty()) report.note(record, "SmartHosts left out: DNSRoutingEnabled is True, so Exchange uses MX records");
