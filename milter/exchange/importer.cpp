@@ -100,7 +100,7 @@ ImportResult build_rules(const ImportInputs& inputs) {
   rules["accepted_domains"] = map_accepted_domains(domains, result.report);
   add_directory(inputs, recipients, rules, result);
   rules["send_connectors"] = map_send_connectors(connectors, result.report);
-  // the directory before the domains reads better; keep the rule file's usual order
+  // in the order of the shipped rule files
   Json ordered = Json::object();
   for (const char* key : {"comment", "version", "organization", "directory", "accepted_domains", "send_connectors"}) {
     if (rules.contains(key)) ordered[key] = std::move(rules[key]);

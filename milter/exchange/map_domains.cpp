@@ -16,7 +16,7 @@ const std::set<std::string> kMetadata = {
     "identity", "guid", "id", "distinguishedname", "objectcategory", "objectclass", "whenchanged",
     "whencreated", "whenchangedutc", "whencreatedutc", "organizationid", "originatingserver", "isvalid",
     "objectstate", "exchangeversion", "pscomputername", "psshowcomputername", "runspaceid",
-    "exchangeobjectid", "isreadonly", "adminDisplayName", "admindisplayname", "name", "comment"};
+    "exchangeobjectid", "isreadonly", "admindisplayname", "name", "comment"};
 
 const std::vector<std::pair<std::int64_t, std::string>> kDomainTypes = {
     {0, "Authoritative"}, {1, "ExternalRelay"}, {2, "InternalRelay"}};
