@@ -42,6 +42,7 @@ LDFLAGS  += -pthread $(SANFLAGS)
 
 LIB_SRC    := $(sort $(wildcard milter/core/*.cpp milter/directory/*.cpp milter/runtime/*.cpp milter/util/*.cpp milter/socketmap/*.cpp))
 CLI_SRC    := $(sort $(wildcard milter/cli/*.cpp))
+EXCHANGE_SRC := $(sort $(wildcard milter/exchange/*.cpp))
 DAEMON_SRC := $(sort $(wildcard milter/daemon/*.cpp))
 UNIT_SRC   := $(sort $(wildcard test/unit/*_test.cpp))
 TOOL_SRC   := $(sort $(wildcard test/tools/*.cpp))
@@ -58,6 +59,7 @@ $(BUILD)/obj/milter/util/version.o: $(VERSION_STAMP)
 $(BUILD)/obj/milter/util/version.o: CXXFLAGS += -DSPLITROUTE_VERSION='"$(VERSION)"'
 
 LIB       := $(BUILD)/libsplitroute.a
+EXCHANGE_LIB := $(BUILD)/libsplitroute-exchange.a
 CLI       := $(BUILD)/splitroute
 DAEMON    := $(BUILD)/splitroute-milter
 UNIT      := $(BUILD)/unit-tests
@@ -76,7 +78,10 @@ $(LIB): $(call obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(CLI): $(call obj,$(CLI_SRC)) $(LIB)
+$(EXCHANGE_LIB): $(call obj,$(EXCHANGE_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(call obj,$(CLI_SRC)) $(EXCHANGE_LIB) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_LIB))
 
 $(DAEMON): $(call obj,$(DAEMON_SRC)) $(LIB)
@@ -85,7 +90,7 @@ $(DAEMON): $(call obj,$(DAEMON_SRC)) $(LIB)
 $(BUILD)/%: $(BUILD)/obj/test/tools/%.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MILTER) $(PKGS_LIB))
 
-$(UNIT): $(call obj,$(UNIT_SRC)) $(LIB)
+$(UNIT): $(call obj,$(UNIT_SRC)) $(EXCHANGE_LIB) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_TEST) $(PKGS_LIB))
 
 $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
@@ -167,10 +172,13 @@ $(FUZZ_DIR)/obj/%.o: %.cpp
 $(FUZZ_DIR)/libsplitroute.a: $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC))
 	rm -f $@ && ar rcs $@ $^
 
-$(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/test/fuzz/%.o $(FUZZ_DIR)/libsplitroute.a
+$(FUZZ_DIR)/libsplitroute-exchange.a: $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(EXCHANGE_SRC))
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/test/fuzz/%.o $(FUZZ_DIR)/libsplitroute-exchange.a $(FUZZ_DIR)/libsplitroute.a
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(call pkglibs,$(PKGS_LIB))
 
-$(BUILD)/fuzz-replay/%: $(BUILD)/obj/test/fuzz/%.o $(BUILD)/obj/test/fuzz/lib/replay_main.o $(LIB)
+$(BUILD)/fuzz-replay/%: $(BUILD)/obj/test/fuzz/%.o $(BUILD)/obj/test/fuzz/lib/replay_main.o $(EXCHANGE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_LIB))
 

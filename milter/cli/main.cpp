@@ -1,5 +1,6 @@
 // main.cpp - splitroute(1): check a rule file, explain routing decisions,
-// print the Postfix or Sendmail settings a rule file needs.
+// print the Postfix or Sendmail settings a rule file needs, import an
+// Exchange organisation's routing.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -17,6 +18,9 @@ constexpr const char* kUsage =
     "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n"
     "       splitroute postconf [-M] [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
     "       splitroute sendmail-config [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
+    "       splitroute import-exchange [--accepted-domains FILE] [--send-connectors FILE]\n"
+    "                                  [--recipients FILE] [--script FILE] [--organization NAME]\n"
+    "                                  [-o RULES.json] [--recipients-out FILE]\n"
     "       splitroute --version\n";
 
 struct Command {
@@ -29,6 +33,7 @@ constexpr Command kCommands[] = {
     {"route", run_route},
     {"postconf", run_postconf},
     {"sendmail-config", run_sendmail_config},
+    {"import-exchange", run_import_exchange},
 };
 
 }  // namespace
