@@ -20,7 +20,7 @@ SMAP_PORT ?= 8898
 RULES    ?= rules/example.json
 SANITIZE ?=
 
-PKGS_LIB    := fmt nlohmann_json ldap lber
+PKGS_LIB    := fmt nlohmann_json ldap lber krb5-gssapi krb5 gnutls
 PKGS_MILTER := milter libsystemd
 PKGS_TEST   := gtest gtest_main
 PKGS_BENCH  := benchmark
