@@ -104,6 +104,10 @@ Answer LdapDirectory::search(std::string_view key) {
 
 }  // namespace
 
+bool read_bind_password(const core::LdapConfig& config, std::string& password, std::string& problem) {
+  return config.bind_password_file.empty() || read_password(config.bind_password_file, password, problem);
+}
+
 DirectoryPtr open_ldap_directory(const core::LdapConfig& config, std::string& problem) {
   std::string password;
   const std::vector<core::Diagnostic> files = ldap_file_problems(config);

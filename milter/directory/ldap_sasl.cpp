@@ -22,11 +22,16 @@ int interact(LDAP*, unsigned, void*, void* prompts) {
   return LDAP_SUCCESS;
 }
 
+// Security layers inside TLS: Windows DCs refuse them ("Cannot bind using
+// sign/seal on a connection on which TLS or SSL is in effect"), Samba
+// requires them ("Sign or Seal are required"): none first, then the default.
+constexpr const char* kNoLayer = "maxssf=0";
+constexpr const char* kAnyLayer = "maxssf=2147483647";
+
 int sasl_options(LDAP* ld, const core::LdapConfig& config, bool tls) {
   int rc = ldap_set_option(ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
   if (rc == LDAP_OPT_SUCCESS && tls) {
-    // AD refuses a SASL security layer inside TLS; TLS protects the session.
-    rc = ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, "maxssf=0");
+    rc = ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, kNoLayer);
     if (rc == LDAP_OPT_SUCCESS && config.sasl_mechanism == core::LdapSasl::gssapi) {
       const int binding = LDAP_OPT_X_SASL_CBINDING_TLS_ENDPOINT;
       rc = ldap_set_option(ld, LDAP_OPT_X_SASL_CBINDING, &binding);
@@ -35,9 +40,17 @@ int sasl_options(LDAP* ld, const core::LdapConfig& config, bool tls) {
   return rc;
 }
 
-int sasl_bind(LDAP* ld, const core::LdapConfig& config) {
-  return ldap_sasl_interactive_bind_s(ld, nullptr, core::to_string(config.sasl_mechanism), nullptr, nullptr,
-                                      LDAP_SASL_QUIET, interact, nullptr);
+int sasl_bind(LDAP* ld, const core::LdapConfig& config, bool tls) {
+  const auto once = [&] {
+    return ldap_sasl_interactive_bind_s(ld, nullptr, core::to_string(config.sasl_mechanism), nullptr, nullptr,
+                                        LDAP_SASL_QUIET, interact, nullptr);
+  };
+  int rc = once();
+  if (rc == LDAP_STRONG_AUTH_REQUIRED && tls && config.sasl_mechanism == core::LdapSasl::gssapi &&
+      ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, kAnyLayer) == LDAP_OPT_SUCCESS) {
+    rc = once();  // a DC that wants signing or sealing even inside TLS (Samba)
+  }
+  return rc;
 }
 
 bool contains(std::string_view text, std::string_view part) {
@@ -59,12 +72,12 @@ BindResult bind(LDAP* ld, const core::LdapConfig& config, const std::string& uri
     }
     case core::LdapSasl::external:
       result.identity = "the client certificate " + config.tls_cert_file;
-      if ((result.rc = sasl_options(ld, config, tls)) == LDAP_OPT_SUCCESS) result.rc = sasl_bind(ld, config);
+      if ((result.rc = sasl_options(ld, config, tls)) == LDAP_OPT_SUCCESS) result.rc = sasl_bind(ld, config, tls);
       return result;
     case core::LdapSasl::gssapi: {
       const auto credentials = Krb5Credentials::shared(config.krb5_keytab, config.krb5_principal);
       if ((result.rc = sasl_options(ld, config, tls)) != LDAP_OPT_SUCCESS) return result;
-      if (!credentials->with_credentials([&] { result.rc = sasl_bind(ld, config); }, result.error)) {
+      if (!credentials->with_credentials([&] { result.rc = sasl_bind(ld, config, tls); }, result.error)) {
         result.rc = LDAP_LOCAL_ERROR;
       }
       result.identity = credentials->principal();
