@@ -22,11 +22,10 @@ int interact(LDAP*, unsigned, void*, void* prompts) {
   return LDAP_SUCCESS;
 }
 
-// Security layers inside TLS: Windows DCs refuse them ("Cannot bind using
-// sign/seal on a connection on which TLS or SSL is in effect"), Samba
-// requires them ("Sign or Seal are required"): none first, then the default.
+// No security layer inside TLS: AD refuses one there ("Cannot bind using
+// sign/seal on a connection on which TLS or SSL is in effect"; Samba: "Sign
+// or Seal are not allowed if TLS is used"), and TLS protects the session.
 constexpr const char* kNoLayer = "maxssf=0";
-constexpr const char* kAnyLayer = "maxssf=2147483647";
 
 int sasl_options(LDAP* ld, const core::LdapConfig& config, bool tls) {
   int rc = ldap_set_option(ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
@@ -40,17 +39,9 @@ int sasl_options(LDAP* ld, const core::LdapConfig& config, bool tls) {
   return rc;
 }
 
-int sasl_bind(LDAP* ld, const core::LdapConfig& config, bool tls) {
-  const auto once = [&] {
-    return ldap_sasl_interactive_bind_s(ld, nullptr, core::to_string(config.sasl_mechanism), nullptr, nullptr,
-                                        LDAP_SASL_QUIET, interact, nullptr);
-  };
-  int rc = once();
-  if (rc == LDAP_STRONG_AUTH_REQUIRED && tls && config.sasl_mechanism == core::LdapSasl::gssapi &&
-      ldap_set_option(ld, LDAP_OPT_X_SASL_SECPROPS, kAnyLayer) == LDAP_OPT_SUCCESS) {
-    rc = once();  // a DC that wants signing or sealing even inside TLS (Samba)
-  }
-  return rc;
+int sasl_bind(LDAP* ld, const core::LdapConfig& config) {
+  return ldap_sasl_interactive_bind_s(ld, nullptr, core::to_string(config.sasl_mechanism), nullptr, nullptr,
+                                      LDAP_SASL_QUIET, interact, nullptr);
 }
 
 bool contains(std::string_view text, std::string_view part) {
@@ -72,12 +63,12 @@ BindResult bind(LDAP* ld, const core::LdapConfig& config, const std::string& uri
     }
     case core::LdapSasl::external:
       result.identity = "the client certificate " + config.tls_cert_file;
-      if ((result.rc = sasl_options(ld, config, tls)) == LDAP_OPT_SUCCESS) result.rc = sasl_bind(ld, config, tls);
+      if ((result.rc = sasl_options(ld, config, tls)) == LDAP_OPT_SUCCESS) result.rc = sasl_bind(ld, config);
       return result;
     case core::LdapSasl::gssapi: {
       const auto credentials = Krb5Credentials::shared(config.krb5_keytab, config.krb5_principal);
       if ((result.rc = sasl_options(ld, config, tls)) != LDAP_OPT_SUCCESS) return result;
-      if (!credentials->with_credentials([&] { result.rc = sasl_bind(ld, config, tls); }, result.error)) {
+      if (!credentials->with_credentials([&] { result.rc = sasl_bind(ld, config); }, result.error)) {
         result.rc = LDAP_LOCAL_ERROR;
       }
       result.identity = credentials->principal();
@@ -95,6 +86,10 @@ std::string bind_hint(const core::LdapConfig& config, const std::string& uri, in
   }
   if (contains(server_text, "integrity checking") || rc == LDAP_STRONG_AUTH_REQUIRED) {
     return "the server requires signing or sealing: use ldaps:// (or start_tls), or \"sasl_mechanism\": \"GSSAPI\"";
+  }
+  if (contains(server_text, "Sign or Seal are required") && tls) {
+    return "this DC refuses SASL inside TLS (Samba 4.17: set \"ldap server require strong auth = "
+           "allow_sasl_over_tls\"), or use GSSAPI on ldap://, which Kerberos signs and seals";
   }
   if (contains(server_text, "Server not found in Kerberos database")) {
     return "the DC has no service principal ldap/<the URI's host>: name the DC by its DNS name in the URI";

@@ -198,8 +198,14 @@ EOP
 samba_ready() { ldapsearch -x -H ldap://127.0.0.1 -b '' -s base dnsHostName >/dev/null 2>&1; }
 
 # samba_start NAME - the lean DC as a start_bg child, ready when LDAP answers.
+# Samba 4.17's default ("ldap server require strong auth = yes") refuses
+# every SASL bind inside TLS (without a security layer: "Sign or Seal are
+# required"; with one: "not allowed if TLS is used"); allow_sasl_over_tls
+# behaves as Windows DCs do: Kerberos over TLS without a layer, and still no
+# simple bind without TLS.
 samba_start() {
-    start_bg "$1" samba -i -M single -s "$SAMBA_DIR/etc/smb.conf" --option="server services = ldap kdc"
+    start_bg "$1" samba -i -M single -s "$SAMBA_DIR/etc/smb.conf" --option="server services = ldap kdc" \
+        --option="ldap server require strong auth = allow_sasl_over_tls"
     wait_until 30 "$(pid_of "$1")" samba_ready
 }
 
