@@ -57,7 +57,8 @@ std::string diagnostic(LDAP* ld) {
 std::string error_text(LDAP* ld, int rc) {
   std::string text = ldap_err2string(rc);
   // libldap's TLS layer leaves "(unknown error code)": no news, left out.
-  if (const std::string server = diagnostic(ld); !server.empty() && server != "(unknown error code)") text += fmt::format(" ({})", printable(server));
+  const std::string server = diagnostic(ld);
+  if (!server.empty() && server != "(unknown error code)") text += fmt::format(" ({})", printable(server));
   return text;
 }
 
@@ -132,8 +133,11 @@ std::string bind_step(const core::LdapConfig& config, const BindResult& bound) {
   return fmt::format("simple bind as \"{}\" failed", printable(config.bind_dn));
 }
 
-void report(const StepSink* steps, const char* step, bool ok, const std::string& text) {
-  if (steps != nullptr) (*steps)({step, ok, text});
+// report - tell `steps` (if any) how `step` went; `text` without "URI: ".
+void report(const StepSink* steps, const char* step, bool ok, const std::string& uri, const std::string& text) {
+  if (steps == nullptr) return;
+  const bool prefixed = text.compare(0, uri.size() + 2, uri + ": ") == 0;
+  (*steps)({step, ok, prefixed ? text.substr(uri.size() + 2) : text});
 }
 
 Attempt attempt(const std::string& uri, const core::LdapConfig& config, const std::string& password,
@@ -151,22 +155,24 @@ Attempt attempt(const std::string& uri, const core::LdapConfig& config, const st
     const bool refused = rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR;
     Attempt failed = failed_step(ld, rc, uri, config.start_tls ? "StartTLS failed" : "TLS failed", {},
                                  refused ? tls_failure(uri, config) : std::string());
-    report(steps, "tls", false, failed.error);
+    report(steps, "tls", false, uri, failed.error);
     return failed;
   }
   if (steps != nullptr && core::uses_tls(config, uri)) {
-    report(steps, "tls", true, fmt::format("verified; server certificate subject \"{}\"", peer_subject(ld.get())));
+    const std::string subject = printable(peer_subject(ld.get()));
+    report(steps, "tls", true, uri, fmt::format("verified; server certificate subject \"{}\"", subject));
   }
   const BindResult bound = bind(ld.get(), config, uri, password);
   if (bound.rc != LDAP_SUCCESS) {
+    const std::string step = bind_step(config, bound);
     Attempt failed = bound.error.empty()
-                         ? failed_step(ld, bound.rc, uri, bind_step(config, bound),
-                                       bind_hint(config, uri, bound.rc, diagnostic(ld.get())))
-                         : Attempt{nullptr, fmt::format("{}: {}: {}", uri, bind_step(config, bound), bound.error), true};
-    report(steps, "bind", false, failed.error);
+                         ? failed_step(ld, bound.rc, uri, step, bind_hint(config, uri, bound.rc, diagnostic(ld.get())))
+                         : Attempt{nullptr, fmt::format("{}: {}: {}", uri, step, bound.error), true};
+    report(steps, "bind", false, uri, failed.error);
     return failed;
   }
-  report(steps, "bind", true, fmt::format("{} as \"{}\"", core::to_string(config.sasl_mechanism), printable(bound.identity)));
+  const char* mechanism = core::to_string(config.sasl_mechanism);
+  report(steps, "bind", true, uri, fmt::format("{} as \"{}\"", mechanism, printable(bound.identity)));
   return {std::move(ld), {}, true};
 }
 

@@ -65,15 +65,17 @@ ConfigLoad load_config(const std::string& path, bool with_directory,
     config->directory = open_directory(config->rules.directory, load.directory_problem, std::move(notice));
   }
   if (!load.directory_problem.empty()) {
-    // A recipients file, or a TLS or Kerberos file an LDAP directory names,
-    // is the administrator's to fix (an error: `check` fails); an LDAP
-    // server may only be down for now (a warning).  Either way the daemon
+    // A recipients file is the administrator's to fix (an error: `check`
+    // fails); an LDAP setup may be completed on the server later, and the
+    // server may only be down for now (a warning, at the field when it is
+    // one of the files the LDAP directory names).  Either way the daemon
     // starts and tempfails what needs the directory.
     constexpr const char* kConsequence = "; recipients that need the directory get 451 4.4.3 until this is fixed";
     const core::DirectoryConfig& directory = config->rules.directory;
     std::vector<core::Diagnostic> files;
     if (directory.type == "ldap") files = directory::ldap_file_problems(directory.ldap);
     for (core::Diagnostic& problem : files) {
+      problem.severity = core::Severity::warning;
       problem.message += kConsequence;
       load.diagnostics.push_back(std::move(problem));
     }
