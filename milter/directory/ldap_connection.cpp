@@ -133,6 +133,15 @@ std::string bind_step(const core::LdapConfig& config, const BindResult& bound) {
   return fmt::format("simple bind as \"{}\" failed", printable(config.bind_dn));
 }
 
+// who_am_i - the server's name for the bound identity (RFC 4532), "" when
+// it does not say.
+std::string who_am_i(LDAP* ld) {
+  berval* raw = nullptr;
+  if (ldap_whoami_s(ld, &raw, nullptr, nullptr) != LDAP_SUCCESS || raw == nullptr) return {};
+  const std::unique_ptr<berval, void (*)(berval*)> authzid(raw, ber_bvfree);
+  return std::string(authzid->bv_val != nullptr ? authzid->bv_val : "", authzid->bv_len);
+}
+
 // report - tell `steps` (if any) how `step` went; `text` without "URI: ".
 void report(const StepSink* steps, const char* step, bool ok, const std::string& uri, const std::string& text) {
   if (steps == nullptr) return;
@@ -171,8 +180,13 @@ Attempt attempt(const std::string& uri, const core::LdapConfig& config, const st
     report(steps, "bind", false, uri, failed.error);
     return failed;
   }
-  const char* mechanism = core::to_string(config.sasl_mechanism);
-  report(steps, "bind", true, uri, fmt::format("{} as \"{}\"", mechanism, printable(bound.identity)));
+  if (steps != nullptr) {
+    const char* mechanism = core::to_string(config.sasl_mechanism);
+    const std::string server_view = who_am_i(ld.get());
+    report(steps, "bind", true, uri,
+           fmt::format("{} as \"{}\"{}", mechanism, printable(bound.identity),
+                       server_view.empty() ? "" : fmt::format(" (the server says: {})", printable(server_view))));
+  }
   return {std::move(ld), {}, true};
 }
 

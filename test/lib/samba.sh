@@ -28,8 +28,9 @@ SAMBA_ADMIN_PASSWORD='Adm1n-Pa55-splitroute!'
 SAMBA_MILTER_PASSWORD='M1lter-Pa55-splitroute!'
 SAMBA_MILTER_DN="CN=milter,CN=Users,$SAMBA_BASE"
 SAMBA_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# Bump when what samba_provision builds changes: the cache is then rebuilt.
-SAMBA_CACHE_VERSION=1
+# The cache is named after this file and tls.sh: a change to either
+# provisions anew.
+SAMBA_CACHE_VERSION=$(cat "$SAMBA_LIB/samba.sh" "$SAMBA_LIB/tls.sh" | sha256sum | cut -c1-12)
 . "$SAMBA_LIB/tls.sh"
 
 # samba_enter_namespace ARGS - re-execute the calling script in new
