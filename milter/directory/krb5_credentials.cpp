@@ -7,6 +7,8 @@
 #include <atomic>
 #include <ctime>
 #include <map>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <fmt/format.h>

@@ -4,6 +4,7 @@
 #include <gnutls/x509.h>
 
 #include <memory>
+#include <type_traits>
 #include <string_view>
 
 #include <fmt/format.h>
