@@ -161,7 +161,9 @@ Attempt attempt(const std::string& uri, const core::LdapConfig& config, const st
     return failed_step(ld, rc, uri, "cannot set up TLS (" + option + ")");
   }
   if ((rc = start_tls(ld.get(), config, uri)) != LDAP_SUCCESS) {
-    const bool refused = rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR;
+    // libldap leaves a diagnostic message only when the TLS layer failed;
+    // a refused or timed-out connection (an outage) gets no second try.
+    const bool refused = (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR) && !diagnostic(ld.get()).empty();
     Attempt failed = failed_step(ld, rc, uri, config.start_tls ? "StartTLS failed" : "TLS failed", {},
                                  refused ? tls_failure(uri, config) : std::string());
     report(steps, "tls", false, uri, failed.error);
