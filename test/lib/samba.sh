@@ -23,7 +23,7 @@
 SAMBA_REALM=EXAMPLE.TEST
 SAMBA_HOST=dc1.example.test
 SAMBA_BASE=DC=example,DC=test
-SAMBA_DIR=/mnt/splitroute-dc
+SAMBA_DIR=/srv/splitroute-dc
 SAMBA_ADMIN_PASSWORD='Adm1n-Pa55-splitroute!'
 SAMBA_MILTER_PASSWORD='M1lter-Pa55-splitroute!'
 SAMBA_MILTER_DN="CN=milter,CN=Users,$SAMBA_BASE"
@@ -35,7 +35,7 @@ SAMBA_CACHE_VERSION=$(cat "$SAMBA_LIB/samba.sh" "$SAMBA_LIB/tls.sh" | sha256sum 
 
 # samba_enter_namespace ARGS - re-execute the calling script in new
 # network, mount and UTS namespaces (once), with loopback up, a private
-# /etc/hosts, /etc/resolv.conf and host name, and a tmpfs on $SAMBA_DIR.
+# /etc/hosts, /etc/resolv.conf and host name, and a tmpfs holding $SAMBA_DIR.
 samba_enter_namespace() {
     if [ "${SPLITROUTE_AD_NS:-}" != 1 ]; then
         exec unshare --net --mount --uts --fork env SPLITROUTE_AD_NS=1 "$0" "$@"
@@ -48,8 +48,10 @@ samba_enter_namespace() {
     printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$etc/resolv.conf"
     mount --bind "$etc/hosts" /etc/hosts
     mount --bind "$etc/resolv.conf" /etc/resolv.conf
+    # a tmpfs over /srv (empty on Debian), in this mount namespace only:
+    # nothing is written to, or left on, the machine's file systems
+    mount -t tmpfs -o mode=0755 tmpfs "$(dirname "$SAMBA_DIR")"
     mkdir -p "$SAMBA_DIR"
-    mount -t tmpfs -o mode=0755 tmpfs "$SAMBA_DIR"
     rm -rf "$etc"  # the bind mounts keep the files
 }
 
@@ -83,6 +85,7 @@ samba_setup() {
     echo "# provisioning the Samba AD DC (once; cached in $cache)"
     samba_provision || return 1
     mkdir -p "$BUILD/samba-cache"
+    rm -f "$BUILD/samba-cache"/dc-*.tar.gz  # those of earlier versions of this file
     tar -C "$SAMBA_DIR" -czf "$cache.tmp" . && mv "$cache.tmp" "$cache"
 }
 
