@@ -84,12 +84,12 @@ std::string bind_hint(const core::LdapConfig& config, const std::string& uri, in
     return "the server refuses this bind without TLS: use ldaps:// (or start_tls) with tls_ca_file, or "
            "\"sasl_mechanism\": \"GSSAPI\"";
   }
-  if (contains(server_text, "integrity checking") || rc == LDAP_STRONG_AUTH_REQUIRED) {
-    return "the server requires signing or sealing: use ldaps:// (or start_tls), or \"sasl_mechanism\": \"GSSAPI\"";
-  }
   if (contains(server_text, "Sign or Seal are required") && tls) {
     return "this DC refuses SASL inside TLS (Samba 4.17: set \"ldap server require strong auth = "
            "allow_sasl_over_tls\"), or use GSSAPI on ldap://, which Kerberos signs and seals";
+  }
+  if (contains(server_text, "integrity checking") || rc == LDAP_STRONG_AUTH_REQUIRED) {
+    return "the server requires signing or sealing: use ldaps:// (or start_tls), or \"sasl_mechanism\": \"GSSAPI\"";
   }
   if (contains(server_text, "Server not found in Kerberos database")) {
     return "the DC has no service principal ldap/<the URI's host>: name the DC by its DNS name in the URI";
