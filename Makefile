@@ -20,7 +20,7 @@ SMAP_PORT ?= 8898
 RULES    ?= rules/example.json
 SANITIZE ?=
 
-PKGS_LIB    := fmt nlohmann_json ldap lber
+PKGS_LIB    := fmt nlohmann_json ldap lber krb5-gssapi krb5 gnutls
 PKGS_MILTER := milter libsystemd
 PKGS_TEST   := gtest gtest_main
 PKGS_BENCH  := benchmark
@@ -105,7 +105,8 @@ $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
 DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	nlohmann-json3-dev libsystemd-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
 	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
-	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd
+	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd \
+	libkrb5-dev libsasl2-dev libgnutls28-dev libsasl2-modules-gssapi-mit krb5-user samba-ad-dc samba-ad-provision ldb-tools openssl iproute2
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)

@@ -1,8 +1,12 @@
 // check_command.cpp - `splitroute check`: validate a rule file.
 //
+// With --connect, then go through every LDAP URI once (directory/ldap_check.hpp).
+//
 // Prints every error and warning as "FILE: error: /pointer: message" on
 // standard error; exit 1 when there is an error.  On success, one summary
 // line on standard output.
+#include <string.h>  // explicit_bzero
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -10,6 +14,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "directory/ldap_check.hpp"
+#include "directory/ldap_directory.hpp"
 #include "runtime/config.hpp"
 
 namespace splitroute::cli {
@@ -52,11 +58,35 @@ std::vector<std::string> verify_warnings(const core::Ruleset& rules) {
   return warnings;
 }
 
+// check_connect - `check --connect`: every LDAP URI, step by step; exit
+// 0 when at least one answers.
+int check_connect(const runtime::Config& config, const std::string& path) {
+  const core::DirectoryConfig& directory = config.rules.directory;
+  if (directory.type != "ldap") {
+    std::fprintf(stderr, "%s: --connect: the directory is not LDAP (type \"%s\")\n", path.c_str(),
+                 directory.type.c_str());
+    return kExitFailure;
+  }
+  std::string password;
+  std::string problem;
+  if (!directory::read_bind_password(directory.ldap, password, problem)) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), problem.c_str());
+    return kExitFailure;
+  }
+  const int answered = directory::check_ldap_uris(directory.ldap, password, [](const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  });
+  explicit_bzero(password.data(), password.size());
+  std::printf("%s: %d of %zu LDAP URIs answer\n", path.c_str(), answered, directory.ldap.uris.size());
+  return answered > 0 ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 int run_check(const Args& args) {
   Options options;
-  if (std::string why = parse_options(args, "c", options); !why.empty()) return usage_error(why);
+  if (std::string why = parse_options(args, "c,connect", options); !why.empty()) return usage_error(why);
   if (!options.operands.empty()) return usage_error("check takes no operands");
 
   runtime::ConfigLoad load = runtime::load_config(options.rules);
@@ -66,6 +96,7 @@ int run_check(const Args& args) {
                             [](const core::Diagnostic& d) { return d.severity == core::Severity::error; });
   if (!load.config || errors) return kExitFailure;
 
+  if (options.connect) return check_connect(*load.config, options.rules);
   const core::Ruleset& rules = load.config->rules;
   if (std::string warning = local_transport_warning(rules); !warning.empty()) {
     std::fprintf(stderr, "%s: %s\n", options.rules.c_str(), warning.c_str());

@@ -8,7 +8,7 @@ namespace splitroute::cli {
 
 using Args = std::vector<std::string>;
 
-int run_check(const Args& args);  // splitroute check [-c FILE]
+int run_check(const Args& args);  // splitroute check [--connect] [-c FILE]
 int run_route(const Args& args);  // splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...
 int run_postconf(const Args& args);  // splitroute postconf [-M] [-c FILE] [-p SOCKET] [-s SOCKET]
 int run_sendmail_config(const Args& args);  // splitroute sendmail-config [-c FILE] [-p SOCKET] [-s SOCKET]

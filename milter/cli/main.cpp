@@ -14,7 +14,7 @@ namespace splitroute::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: splitroute check [-c FILE]\n"
+    "usage: splitroute check [--connect] [-c FILE]\n"
     "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n"
     "       splitroute postconf [-M] [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
     "       splitroute sendmail-config [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"

@@ -48,8 +48,8 @@ std::string parse_options(const std::vector<std::string>& args, std::string_view
       continue;
     }
     if (!allows(allowed, name)) return "unknown option " + arg;
-    if (name == "json" || name == "M") {
-      (name == "json" ? out.json : out.master) = true;
+    if (name == "json" || name == "M" || name == "connect") {
+      (name == "json" ? out.json : name == "M" ? out.master : out.connect) = true;
       continue;
     }
     if (i + 1 >= args.size()) return "option " + arg + " needs a value";

@@ -132,6 +132,16 @@ std::optional<std::string> dn_error(std::string_view dn) {
 
 std::optional<std::string> path_error(std::string_view path) { return dn_error(path); }
 
+// base_error - a DN, or "" for the root (the Global Catalog's forest-wide base).
+std::optional<std::string> base_error(std::string_view base) { return base.empty() ? std::nullopt : dn_error(base); }
+
+// principal_error - "name[/instance]@REALM" or "name": no control or space.
+std::optional<std::string> principal_error(std::string_view principal) {
+  if (auto why = dn_error(principal)) return why;
+  if (principal.find(' ') != std::string_view::npos) return std::string("it has a space");
+  return std::nullopt;
+}
+
 // checked - a string field that `validator` accepts (reported otherwise).
 std::optional<std::string> checked(ObjectReader& object, std::string_view name, std::string_view what,
                                    Validator validator, Presence presence = Presence::optional) {
@@ -200,6 +210,59 @@ void read_bind(ObjectReader& object, std::string_view base_dir, LdapConfig& out)
   }
 }
 
+// read_path - an optional file name, resolved against `base_dir`.
+std::string read_path(ObjectReader& object, std::string_view name, std::string_view base_dir) {
+  const auto file = checked(object, name, "file name", path_error);
+  return file ? resolve_path(base_dir, *file) : std::string();
+}
+
+// read_tls - tls_ca_file, and the client certificate (both files or neither).
+void read_tls(ObjectReader& object, std::string_view base_dir, LdapConfig& out) {
+  out.tls_ca_file = read_path(object, "tls_ca_file", base_dir);
+  out.tls_cert_file = read_path(object, "tls_cert_file", base_dir);
+  out.tls_key_file = read_path(object, "tls_key_file", base_dir);
+  const bool has_cert = object.field("tls_cert_file") != nullptr;
+  const bool has_key = object.field("tls_key_file") != nullptr;
+  if (has_cert && !has_key) {
+    object.diagnostics().error(object.pointer("tls_cert_file"), "tls_cert_file needs tls_key_file (its private key)");
+  }
+  if (has_key && !has_cert) {
+    object.diagnostics().error(object.pointer("tls_key_file"), "tls_key_file needs tls_cert_file (its certificate)");
+  }
+}
+
+// read_sasl - sasl_mechanism and what each mechanism needs: GSSAPI a keytab,
+// EXTERNAL a client certificate; neither goes with bind_dn.
+void read_sasl(ObjectReader& object, std::string_view base_dir, LdapConfig& out) {
+  out.sasl_mechanism = object
+                           .choice<LdapSasl>("sasl_mechanism",
+                                             {{"GSSAPI", LdapSasl::gssapi}, {"EXTERNAL", LdapSasl::external}})
+                           .value_or(LdapSasl::none);
+  out.krb5_keytab = read_path(object, "krb5_keytab", base_dir);
+  out.krb5_principal = checked(object, "krb5_principal", "Kerberos principal", principal_error).value_or("");
+  const bool gssapi = out.sasl_mechanism == LdapSasl::gssapi;
+  auto& diagnostics = object.diagnostics();
+  if (gssapi && object.field("krb5_keytab") == nullptr) {
+    diagnostics.error(object.pointer("sasl_mechanism"),
+                      "GSSAPI needs krb5_keytab (the keytab splitroute gets its Kerberos credentials from)");
+  }
+  for (const std::string_view name : {"krb5_keytab", "krb5_principal"}) {
+    if (!gssapi && object.field(name) != nullptr) {
+      diagnostics.error(object.pointer(name), fmt::format("{} is only used with \"sasl_mechanism\": \"GSSAPI\"", name));
+    }
+  }
+  if (out.sasl_mechanism == LdapSasl::external && object.field("tls_cert_file") == nullptr) {
+    diagnostics.error(object.pointer("sasl_mechanism"),
+                      "EXTERNAL binds with the client certificate: set tls_cert_file and tls_key_file");
+  }
+  if (out.sasl_mechanism != LdapSasl::none && object.field("bind_dn") != nullptr) {
+    diagnostics.error(object.pointer("bind_dn"),
+                      fmt::format("bind_dn and bind_password_file are for simple binds, not {} (the identity comes "
+                                  "from the {})",
+                                  to_string(out.sasl_mechanism), gssapi ? "keytab" : "client certificate"));
+  }
+}
+
 void read_cache(ObjectReader& parent, LdapCacheConfig& cache) {
   const nlohmann::json* value = parent.field("cache");
   if (value == nullptr) return;
@@ -220,12 +283,15 @@ void parse_ldap_config(const nlohmann::json& json, const std::string& pointer, c
   Diagnostics reporter(diagnostics);
   ObjectReader object(json, pointer, reporter,
                       {"type", "uris", "start_tls", "bind_dn", "bind_password", "bind_password_file", "base",
-                       "scope", "filter", "target_attribute", "timeout_ms", "pool_size", "cache"});
+                       "scope", "filter", "target_attribute", "timeout_ms", "pool_size", "cache", "tls_ca_file",
+                       "tls_cert_file", "tls_key_file", "sasl_mechanism", "krb5_keytab", "krb5_principal"});
   if (!object.is_object()) return;
   out.start_tls = object.boolean("start_tls").value_or(out.start_tls);
   read_uris(object, out);
   read_bind(object, base_dir, out);
-  out.base = checked(object, "base", "base DN", dn_error, Presence::required).value_or("");
+  read_tls(object, base_dir, out);
+  read_sasl(object, base_dir, out);
+  out.base = checked(object, "base", "base DN", base_error, Presence::required).value_or("");
   out.scope = object
                   .choice<LdapScope>("scope", {{"base", LdapScope::base}, {"one", LdapScope::one},
                                                {"sub", LdapScope::sub}})
@@ -244,6 +310,19 @@ const char* to_string(LdapScope scope) {
     case LdapScope::sub: return "sub";
   }
   return "sub";
+}
+
+const char* to_string(LdapSasl mechanism) {
+  switch (mechanism) {
+    case LdapSasl::none: return "simple";
+    case LdapSasl::gssapi: return "GSSAPI";
+    case LdapSasl::external: return "EXTERNAL";
+  }
+  return "simple";
+}
+
+bool uses_tls(const LdapConfig& config, std::string_view uri) {
+  return config.start_tls || ascii::starts_with_ignoring_case(uri, "ldaps://");
 }
 
 }  // namespace splitroute::core

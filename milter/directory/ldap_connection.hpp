@@ -2,8 +2,10 @@
 //
 // LdapConnection::open() walks the configured URIs in order (failover):
 // protocol version 3, connect and operation timeouts from timeout_ms,
-// referrals not chased, optional StartTLS, then a simple bind (anonymous
-// when no bind_dn).  search() runs one recipient filter with sizelimit 2 and
+// referrals not chased, the handle's own TLS settings (ldap_tls.hpp), TLS
+// (ldaps:// or StartTLS), then the bind (ldap_sasl.hpp: simple, anonymous,
+// GSSAPI or EXTERNAL).  A TLS failure is reported as one, a refused bind
+// with the mechanism, the server's text and a hint.  search() runs one recipient filter with sizelimit 2 and
 // asks only for the target attribute ("1.1", no attributes, without one).
 //
 //   0 entries                 miss
@@ -18,6 +20,7 @@
 // before they appear in an error text.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,12 +38,29 @@ struct LdapOutcome {
   bool connection_lost = false;  // the connection must not be used again
 };
 
+// One step of opening a connection ("tls", "bind"), for `check --connect`.
+struct LdapStep {
+  const char* step;
+  bool ok;
+  std::string text;
+};
+using StepSink = std::function<void(const LdapStep&)>;
+
 class LdapConnection {
  public:
   // open - a bound connection to the first URI that accepts us; null with
   // `error` set when none does.  `password` is empty for anonymous binds.
   static std::unique_ptr<LdapConnection> open(const core::LdapConfig& config, const std::string& password,
                                               std::string& error);
+
+  // open_uri - a bound connection to `uri` only; each step is reported to
+  // `steps` as it succeeds or fails.
+  static std::unique_ptr<LdapConnection> open_uri(const core::LdapConfig& config, const std::string& uri,
+                                                  const std::string& password, const StepSink& steps,
+                                                  std::string& error);
+
+  // probe_base - a base-scope search of `base` (does the server answer?).
+  LdapOutcome probe_base(const core::LdapConfig& config);
 
   // search - look up one expanded filter (see the table above).
   LdapOutcome search(const core::LdapConfig& config, const std::string& filter);

@@ -20,6 +20,7 @@
 #include "core/address.hpp"
 #include "core/ldap_filter.hpp"
 #include "directory/cache.hpp"
+#include "directory/ldap_files.hpp"
 #include "directory/ldap_pool.hpp"
 #include "directory/unavailable_directory.hpp"
 #include "util/file.hpp"
@@ -103,10 +104,17 @@ Answer LdapDirectory::search(std::string_view key) {
 
 }  // namespace
 
+bool read_bind_password(const core::LdapConfig& config, std::string& password, std::string& problem) {
+  return config.bind_password_file.empty() || read_password(config.bind_password_file, password, problem);
+}
+
 DirectoryPtr open_ldap_directory(const core::LdapConfig& config, std::string& problem) {
   std::string password;
+  const std::vector<core::Diagnostic> files = ldap_file_problems(config);
   if (config.uris.empty()) {
     problem = "no LDAP URI is configured";
+  } else if (!files.empty()) {
+    problem = files.front().pointer + ": " + files.front().message;
   } else if (!config.bind_password_file.empty()) {
     read_password(config.bind_password_file, password, problem);
   }

@@ -7,6 +7,7 @@
 
 #include "directory/file_directory.hpp"
 #include "directory/ldap_directory.hpp"
+#include "directory/ldap_files.hpp"
 #include "directory/unavailable_directory.hpp"
 #include "util/file.hpp"
 
@@ -83,12 +84,24 @@ ConfigLoad load_config(const std::string& path, bool with_directory,
   }
   if (!load.directory_problem.empty()) {
     // A recipients file is the administrator's to fix (an error: `check`
-    // fails); an LDAP server may only be down for now (a warning).  Either
-    // way the daemon starts and tempfails what needs the directory.
-    bool file = config->rules.directory.type == "file";
-    load.diagnostics.push_back({file ? core::Severity::error : core::Severity::warning, "/directory",
-                                load.directory_problem +
-                                    "; recipients that need the directory get 451 4.4.3 until this is fixed"});
+    // fails); an LDAP setup may be completed on the server later, and the
+    // server may only be down for now (a warning, at the field when it is
+    // one of the files the LDAP directory names).  Either way the daemon
+    // starts and tempfails what needs the directory.
+    constexpr const char* kConsequence = "; recipients that need the directory get 451 4.4.3 until this is fixed";
+    const core::DirectoryConfig& directory = config->rules.directory;
+    std::vector<core::Diagnostic> files;
+    if (directory.type == "ldap") files = directory::ldap_file_problems(directory.ldap);
+    for (core::Diagnostic& problem : files) {
+      problem.severity = core::Severity::warning;
+      problem.message += kConsequence;
+      load.diagnostics.push_back(std::move(problem));
+    }
+    if (files.empty()) {
+      bool file = directory.type == "file";
+      load.diagnostics.push_back({file ? core::Severity::error : core::Severity::warning, "/directory",
+                                  load.directory_problem + kConsequence});
+    }
   }
   load.config = std::move(config);
   return load;

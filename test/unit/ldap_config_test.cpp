@@ -36,6 +36,14 @@ json with(const std::string& field, const json& value) {
   return directory;
 }
 
+// gssapi_with - a valid GSSAPI directory plus `field`.
+json gssapi_with(const std::string& field, const json& value) {
+  json directory = with("sasl_mechanism", "GSSAPI");
+  directory["krb5_keytab"] = "splitroute.keytab";
+  directory[field] = value;
+  return directory;
+}
+
 json without(const std::string& field) {
   json directory = minimal();
   directory.erase(field);
@@ -166,7 +174,19 @@ TEST(ParseLdapConfig, ReportsEachProblemWithPointerAndValue) {
       {"password file without dn", with("bind_password_file", "s"), "/directory/bind_password_file",
        "needs bind_dn"},
       {"dn without password file", with("bind_dn", "cn=x"), "/directory/bind_dn", "needs bind_password_file"},
-      {"empty base", with("base", ""), "/directory/base", "\"\" is not a valid base DN: it must not be empty"},
+      {"base with control", with("base", "dc=a\ndc=b"), "/directory/base", "it has a control character"},
+      {"certificate without key", with("tls_cert_file", "c.pem"), "/directory/tls_cert_file", "needs tls_key_file"},
+      {"key without certificate", with("tls_key_file", "c.key"), "/directory/tls_key_file", "needs tls_cert_file"},
+      {"GSSAPI without keytab", with("sasl_mechanism", "GSSAPI"), "/directory/sasl_mechanism",
+       "GSSAPI needs krb5_keytab"},
+      {"keytab without GSSAPI", with("krb5_keytab", "k.keytab"), "/directory/krb5_keytab",
+       "only used with \"sasl_mechanism\": \"GSSAPI\""},
+      {"principal without GSSAPI", with("krb5_principal", "a@B"), "/directory/krb5_principal", "only used with"},
+      {"EXTERNAL without certificate", with("sasl_mechanism", "EXTERNAL"), "/directory/sasl_mechanism",
+       "set tls_cert_file and tls_key_file"},
+      {"unknown mechanism", with("sasl_mechanism", "NTLM"), "/directory/sasl_mechanism", "\"NTLM\""},
+      {"principal with space", gssapi_with("krb5_principal", "a b@C"),
+       "/directory/krb5_principal", "it has a space"},
       {"base not string", with("base", 5), "/directory/base", "expected a string, got 5"},
       {"bad scope", with("scope", "subtree"), "/directory/scope",
        "\"subtree\" is not one of \"base\", \"one\", \"sub\""},
@@ -231,6 +251,40 @@ TEST(LdapScopeToString, NamesEachScope) {
   EXPECT_STREQ(to_string(LdapScope::base), "base");
   EXPECT_STREQ(to_string(LdapScope::one), "one");
   EXPECT_STREQ(to_string(LdapScope::sub), "sub");
+}
+
+TEST(ParseLdapConfig, ActiveDirectoryFieldsAreReadAndPathsResolved) {
+  json directory = gssapi_with("krb5_principal", "milter@EXAMPLE.TEST");
+  directory["base"] = "";
+  directory["tls_ca_file"] = "ca.pem";
+  directory["uris"] = {"ldaps://dc1.example.test:3269"};
+  const Parsed p = parse(directory);
+  ASSERT_TRUE(p.diagnostics.empty()) << all_messages(p.diagnostics);
+  EXPECT_EQ(p.config.base, "");
+  EXPECT_EQ(p.config.sasl_mechanism, LdapSasl::gssapi);
+  EXPECT_EQ(p.config.krb5_keytab, "/etc/splitroute/splitroute.keytab");
+  EXPECT_EQ(p.config.krb5_principal, "milter@EXAMPLE.TEST");
+  EXPECT_EQ(p.config.tls_ca_file, "/etc/splitroute/ca.pem");
+}
+
+TEST(ParseLdapConfig, SaslMechanismRefusesASimpleBindIdentity) {
+  json directory = gssapi_with("bind_dn", "cn=milter,dc=example,dc=com");
+  directory["bind_password_file"] = "ldap.secret";
+  const Parsed p = parse(directory);
+  ASSERT_FALSE(p.diagnostics.empty());
+  EXPECT_EQ(p.diagnostics[0].pointer, "/directory/bind_dn");
+  EXPECT_NE(p.diagnostics[0].message.find("not GSSAPI"), std::string::npos) << p.diagnostics[0].message;
+}
+
+TEST(ParseLdapConfig, ExternalWithClientCertificateIsAccepted) {
+  json directory = with("sasl_mechanism", "EXTERNAL");
+  directory["tls_cert_file"] = "/etc/splitroute/client.pem";
+  directory["tls_key_file"] = "client.key";
+  const Parsed p = parse(directory);
+  ASSERT_TRUE(p.diagnostics.empty()) << all_messages(p.diagnostics);
+  EXPECT_EQ(p.config.sasl_mechanism, LdapSasl::external);
+  EXPECT_EQ(p.config.tls_cert_file, "/etc/splitroute/client.pem");
+  EXPECT_EQ(p.config.tls_key_file, "/etc/splitroute/client.key");
 }
 
 }  // namespace

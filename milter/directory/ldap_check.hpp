@@ -1,0 +1,23 @@
+// ldap_check.hpp - `splitroute check --connect`: try every LDAP URI once.
+//
+// For each URI in order, one line per step: the TCP connection, TLS
+// (verified, with the server certificate's subject), the bind (mechanism
+// and identity, and who the server says we are), and a base-scope search of
+// `base`.  A failing step ends that URI's lines with the reason (the same
+// texts the daemon logs).  Nothing is cached and no recipient is looked up.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/ldap_config.hpp"
+
+namespace splitroute::directory {
+
+using LinePrinter = std::function<void(const std::string& line)>;
+
+// check_ldap_uris - print the steps of every URI; returns how many URIs
+// answered the search.
+int check_ldap_uris(const core::LdapConfig& config, const std::string& password, const LinePrinter& print);
+
+}  // namespace splitroute::directory
