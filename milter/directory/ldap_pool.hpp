@@ -2,11 +2,15 @@
 //
 // At most pool_size connections are open at once; each is used by one
 // thread at a time.  run() borrows an idle connection (or opens one, trying
-// the URIs in order), runs the operation with no lock held, and gives the
+// the servers in the order ServerOrder gives: failover with state, see
+// server_order.hpp), runs the operation with no lock held, and gives the
 // connection back.  When the operation reports the connection lost (server
-// down, timeout, ...), the connection and every idle one are closed (they
-// lead to the same server and are likely dead too) and the operation is
-// retried once on a freshly opened connection before the error is reported.
+// down, timeout, ...), the connection and every idle one to the same server
+// are closed, the server is put in back-off, and the operation is retried
+// once on a freshly opened connection before the error is reported.  An
+// idle connection to a fallback server is closed rather than reused once a
+// better-ranked server is out of back-off, so a server that comes back gets
+// its share again.
 // A borrower that finds every connection busy waits up to timeout_ms.  An
 // exception (only std::bad_alloc is possible) frees the slot and propagates.
 //
@@ -23,6 +27,7 @@
 
 #include "core/ldap_config.hpp"
 #include "directory/ldap_connection.hpp"
+#include "directory/server_order.hpp"
 
 namespace splitroute::directory {
 
@@ -30,7 +35,7 @@ class LdapPool {
  public:
   using Operation = std::function<LdapOutcome(LdapConnection&)>;
 
-  LdapPool(core::LdapConfig config, std::string password);
+  LdapPool(core::LdapConfig config, std::string password, BackoffPolicy backoff = {});
   ~LdapPool();
   LdapPool(const LdapPool&) = delete;
   LdapPool& operator=(const LdapPool&) = delete;
@@ -50,15 +55,18 @@ class LdapPool {
   };
 
   Borrowed borrow(bool fresh_only);
+  Borrowed open_connection();
+  ConnectionPtr take_idle(std::vector<ConnectionPtr>& closing);
   void give_back(ConnectionPtr connection);
   void release_slot();
-  void discard(ConnectionPtr lost);
+  void discard(ConnectionPtr lost, bool failed = true);
 
   const core::LdapConfig config_;
   std::string password_;
   std::mutex mutex_;
   std::condition_variable slot_freed_;
   std::vector<ConnectionPtr> idle_;  // guarded by mutex_
+  ServerOrder order_;  // guarded by mutex_
   unsigned open_ = 0;  // connections idle or borrowed; guarded by mutex_
 };
 
