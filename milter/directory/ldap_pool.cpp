@@ -163,6 +163,17 @@ void LdapPool::release_slot() {
   slot_freed_.notify_one();
 }
 
+void LdapPool::close_idle() {
+  const SigpipeGuard guard;
+  std::vector<ConnectionPtr> closing;
+  {
+    const std::lock_guard lock(mutex_);
+    closing.swap(idle_);
+    open_ -= static_cast<unsigned>(closing.size());
+  }
+  slot_freed_.notify_all();
+}
+
 // discard - close `lost` and every idle connection to the same server
 // (outside the lock), and put that server in back-off when it `failed`.
 void LdapPool::discard(ConnectionPtr lost, bool failed) {

@@ -44,6 +44,10 @@ class LdapPool {
   // connection when the first one turns out to be lost.
   LdapOutcome run(const Operation& operation);
 
+  // close_idle - close every idle connection, so that the next run() opens
+  // a new one (what a lost connection causes; `make bench` measures it).
+  void close_idle();
+
   const core::LdapConfig& config() const { return config_; }
 
  private:
