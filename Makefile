@@ -34,7 +34,8 @@ override BUILD := $(BUILD)/san-$(subst $(comma),-,$(SANITIZE))
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+# libresolv (the dns-srv LDAP URIs) has no pkg-config file: it comes with ldap.
+pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)$(if $(filter ldap,$(1)), -lresolv)
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -pthread -Imilter -MMD -MP $(SANFLAGS)

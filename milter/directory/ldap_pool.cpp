@@ -21,15 +21,6 @@ namespace splitroute::directory {
 
 namespace {
 
-// static_servers - the configured URIs, each its own rank (in order).
-std::vector<ServerEntry> static_servers(const core::LdapConfig& config) {
-  std::vector<ServerEntry> servers;
-  for (std::size_t i = 0; i < config.uris.size(); ++i) {
-    servers.push_back({config.uris[i], static_cast<std::uint64_t>(i) << 32, 1});
-  }
-  return servers;
-}
-
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
@@ -38,8 +29,14 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-LdapPool::LdapPool(core::LdapConfig config, std::string password, BackoffPolicy backoff)
-    : config_(std::move(config)), password_(std::move(password)), order_(static_servers(config_), backoff) {}
+LdapPool::LdapPool(core::LdapConfig config, std::string password, BackoffPolicy backoff,
+                   ServerSource::SrvResolver resolver)
+    : config_(std::move(config)),
+      password_(std::move(password)),
+      order_({}, backoff),
+      source_(config_.uris, std::move(resolver)) {
+  order_.set_servers(source_.servers());  // the static URIs; dns-srv entries when first needed
+}
 
 LdapPool::~LdapPool() {
   const SigpipeGuard guard;
@@ -119,6 +116,12 @@ LdapPool::ConnectionPtr LdapPool::take_idle(std::vector<ConnectionPtr>& closing)
 // back-off; a failure that is not the server's (say, bad credentials)
 // ends the walk.
 LdapPool::Borrowed LdapPool::open_connection() {
+  try {
+    refresh_servers();
+  } catch (...) {
+    release_slot();
+    throw;
+  }
   std::vector<std::string> uris;
   {
     const std::lock_guard lock(mutex_);
@@ -144,7 +147,39 @@ LdapPool::Borrowed LdapPool::open_connection() {
     throw;
   }
   release_slot();
-  return {nullptr, problems.empty() ? std::string("no LDAP server is known") : join(problems), false};
+  if (problems.empty()) {
+    const std::lock_guard lock(source_mutex_);
+    problems.push_back(source_.problems().empty() ? std::string("no LDAP server is known") : source_.problems());
+  }
+  return {nullptr, join(problems), false};
+}
+
+// refresh_servers - resolve the dns-srv entries that are due and hand the
+// new list to order_.  With a list to go on with, a thread that finds
+// another one resolving does not wait for it; without one, it waits.
+void LdapPool::refresh_servers() {
+  std::unique_lock refreshing(source_mutex_, std::defer_lock);
+  bool known = false;
+  {
+    const std::lock_guard lock(mutex_);
+    known = !order_.empty();
+  }
+  if (known) {
+    if (!refreshing.try_lock()) return;
+  } else {
+    refreshing.lock();
+  }
+  if (!source_.due()) return;
+  source_.refresh();
+  std::vector<ServerEntry> servers = source_.servers();
+  const std::lock_guard lock(mutex_);
+  order_.set_servers(std::move(servers));
+}
+
+std::vector<std::string> LdapPool::servers() {
+  refresh_servers();
+  const std::lock_guard lock(source_mutex_);
+  return source_.describe();
 }
 
 void LdapPool::give_back(ConnectionPtr connection) {

@@ -10,7 +10,10 @@
 // once on a freshly opened connection before the error is reported.  An
 // idle connection to a fallback server is closed rather than reused once a
 // better-ranked server is out of back-off, so a server that comes back gets
-// its share again.
+// its share again.  The servers come from a ServerSource: the static URIs,
+// and the targets of dns-srv entries, resolved when a connection is to be
+// opened and their TTL has passed (one thread resolves, the others go on
+// with the list they have; server_source.hpp).
 // A borrower that finds every connection busy waits up to timeout_ms.  An
 // exception (only std::bad_alloc is possible) frees the slot and propagates.
 //
@@ -28,6 +31,7 @@
 #include "core/ldap_config.hpp"
 #include "directory/ldap_connection.hpp"
 #include "directory/server_order.hpp"
+#include "directory/server_source.hpp"
 
 namespace splitroute::directory {
 
@@ -35,7 +39,8 @@ class LdapPool {
  public:
   using Operation = std::function<LdapOutcome(LdapConnection&)>;
 
-  LdapPool(core::LdapConfig config, std::string password, BackoffPolicy backoff = {});
+  LdapPool(core::LdapConfig config, std::string password, BackoffPolicy backoff = {},
+           ServerSource::SrvResolver resolver = lookup_srv);
   ~LdapPool();
   LdapPool(const LdapPool&) = delete;
   LdapPool& operator=(const LdapPool&) = delete;
@@ -47,6 +52,10 @@ class LdapPool {
   // close_idle - close every idle connection, so that the next run() opens
   // a new one (what a lost connection causes; `make bench` measures it).
   void close_idle();
+
+  // servers - what the dns-srv entries gave (resolving them if due), one
+  // line each (ServerSource::describe); empty without dns-srv entries.
+  std::vector<std::string> servers();
 
   const core::LdapConfig& config() const { return config_; }
 
@@ -60,6 +69,7 @@ class LdapPool {
 
   Borrowed borrow(bool fresh_only);
   Borrowed open_connection();
+  void refresh_servers();
   ConnectionPtr take_idle(std::vector<ConnectionPtr>& closing);
   void give_back(ConnectionPtr connection);
   void release_slot();
@@ -71,6 +81,8 @@ class LdapPool {
   std::condition_variable slot_freed_;
   std::vector<ConnectionPtr> idle_;  // guarded by mutex_
   ServerOrder order_;  // guarded by mutex_
+  std::mutex source_mutex_;  // held while resolving; taken before mutex_, never after
+  ServerSource source_;      // guarded by source_mutex_
   unsigned open_ = 0;  // connections idle or borrowed; guarded by mutex_
 };
 
