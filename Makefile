@@ -101,7 +101,8 @@ $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
 DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	nlohmann-json3-dev libsystemd-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
 	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
-	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd
+	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd \
+	dnsmasq-base
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)
