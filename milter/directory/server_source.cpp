@@ -36,7 +36,7 @@ ServerSource::ServerSource(const std::vector<std::string>& uris, SrvResolver res
     if (core::is_dns_srv(uri)) {
       std::string why;
       entry.srv = core::parse_dns_srv(uri, why);
-      if (!entry.srv) entry.error = fmt::format("{}: {}", uri, why);  // the rule file's check refuses it first
+      if (!entry.srv) entry.error = why;  // the rule file's check refuses it first
     }
     entries_.push_back(std::move(entry));
   }
@@ -98,7 +98,9 @@ std::vector<std::string> ServerSource::describe() const {
 std::string ServerSource::problems() const {
   std::string out;
   for (const Entry& entry : entries_) {
-    if (entry.targets.empty() && !entry.error.empty()) out += (out.empty() ? "" : "; ") + entry.error;
+    if (entry.targets.empty() && !entry.error.empty()) {
+      out += fmt::format("{}{}: {}", out.empty() ? "" : "; ", entry.uri, entry.error);
+    }
   }
   return out;
 }

@@ -143,8 +143,9 @@ TEST(ServerSource, NoServersWhenTheFirstLookupFailsAndTheProblemIsNamed) {
   ServerSource source = dns.source({"dns-srv:nowhere.example"});
   source.refresh();
   EXPECT_TRUE(source.servers().empty());
-  EXPECT_EQ(source.problems(), "_ldap._tcp.nowhere.example: no such name");
-  EXPECT_EQ(source.describe(), (std::vector<std::string>{"dns-srv:nowhere.example: _ldap._tcp.nowhere.example: no such name"}));
+  EXPECT_EQ(source.problems(), "dns-srv:nowhere.example: _ldap._tcp.nowhere.example: no such name");
+  EXPECT_EQ(source.describe(),
+            (std::vector<std::string>{"dns-srv:nowhere.example: _ldap._tcp.nowhere.example: no such name"}));
 }
 
 TEST(ServerSource, DropsTargetsThatAreNoHostNameOrHaveNoPort) {
