@@ -141,16 +141,6 @@ std::unique_ptr<LdapConnection> LdapConnection::open(const core::LdapConfig& con
   return nullptr;
 }
 
-std::unique_ptr<LdapConnection> LdapConnection::open_uri(const std::string& uri, const core::LdapConfig& config,
-                                                         const std::string& password, std::string& error,
-                                                         bool& server_problem) {
-  Attempt result = attempt(uri, config, password);
-  if (result.ld) return std::unique_ptr<LdapConnection>(new LdapConnection(std::move(result.ld), uri));
-  error = std::move(result.error);
-  server_problem = result.try_next;
-  return nullptr;
-}
-
 LdapOutcome LdapConnection::failure(int rc, const char* what) const {
   return error_outcome(fmt::format("{}: {}: {}", uri_, what, error_text(ld_.get(), rc)), is_server_problem(rc));
 }
@@ -194,6 +184,16 @@ LdapOutcome LdapConnection::entry_outcome(const core::LdapConfig& config, LDAPMe
     return error_outcome(fmt::format("{}: {} \"{}\" is not an address: {}", where, attribute, printable(value), why));
   }
   return {core::Lookup::hit, target.text(), {}, false};
+}
+
+std::unique_ptr<LdapConnection> LdapConnection::open_server(const std::string& uri, const core::LdapConfig& config,
+                                                            const std::string& password, std::string& error,
+                                                            bool& server_problem) {
+  Attempt result = attempt(uri, config, password);
+  if (result.ld) return std::unique_ptr<LdapConnection>(new LdapConnection(std::move(result.ld), uri));
+  error = std::move(result.error);
+  server_problem = result.try_next;
+  return nullptr;
 }
 
 }  // namespace splitroute::directory

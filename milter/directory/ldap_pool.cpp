@@ -132,7 +132,7 @@ LdapPool::Borrowed LdapPool::open_connection() {
     for (const auto& uri : uris) {
       std::string error;
       bool server_problem = true;
-      ConnectionPtr connection = LdapConnection::open_uri(uri, config_, password_, error, server_problem);
+      ConnectionPtr connection = LdapConnection::open_server(uri, config_, password_, error, server_problem);
       const std::lock_guard lock(mutex_);
       if (connection) {
         order_.succeeded(uri);
