@@ -176,12 +176,6 @@ void LdapPool::refresh_servers() {
   order_.set_servers(std::move(servers));
 }
 
-std::vector<std::string> LdapPool::servers() {
-  refresh_servers();
-  const std::lock_guard lock(source_mutex_);
-  return source_.describe();
-}
-
 void LdapPool::give_back(ConnectionPtr connection) {
   {
     const std::lock_guard lock(mutex_);

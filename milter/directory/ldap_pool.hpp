@@ -53,10 +53,6 @@ class LdapPool {
   // a new one (what a lost connection causes; `make bench` measures it).
   void close_idle();
 
-  // servers - what the dns-srv entries gave (resolving them if due), one
-  // line each (ServerSource::describe); empty without dns-srv entries.
-  std::vector<std::string> servers();
-
   const core::LdapConfig& config() const { return config_; }
 
  private:

@@ -14,6 +14,8 @@
 //               again kMinRefresh later; an entry never resolved has no
 //               target (with every entry so, lookups fail: 451 4.4.3)
 //
+// A front end that shows what DNS gave (`check --connect`) makes its own:
+// refresh(), then describe() and servers().
 // Not thread-safe: LdapPool serialises the calls.  The resolver and the
 // clock are injectable for tests.
 #pragma once
