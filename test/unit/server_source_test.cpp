@@ -12,6 +12,7 @@
 #include "core/dns_srv.hpp"
 #include "core/ldap_config.hpp"
 #include "core/rules_json.hpp"
+#include "directory/ldap_pool.hpp"
 
 namespace splitroute::directory {
 namespace {
@@ -155,6 +156,36 @@ TEST(ServerSource, DropsTargetsThatAreNoHostNameOrHaveNoPort) {
   ServerSource source = dns.source({"dns-srv:example.com"});
   source.refresh();
   EXPECT_EQ(uris_of(source.servers()), (std::vector<std::string>{"ldap://dc2.example.com:636/"}));
+}
+
+TEST(LdapPoolDnsSrv, LookupFailsNamingTheRecordOrTheTargetsTried) {
+  struct Case {
+    const char* label;
+    std::vector<SrvTarget> targets;  // empty: the SRV lookup fails
+    const char* detail;              // part of the error
+  };
+  const std::vector<Case> cases = {
+      {"no SRV record", {}, "dns-srv:example.test: _ldap._tcp.example.test: no such name"},
+      // port 1 on the loopback: nothing listens, the connection is refused at once
+      {"a target that refuses", {{"localhost", 1, 0, 0}}, "ldap://localhost:1/: cannot connect"},
+  };
+  for (const Case& c : cases) {
+    core::LdapConfig config;
+    config.uris = {"dns-srv:example.test"};
+    config.base = "dc=example,dc=test";
+    config.timeout_ms = 1000;
+    Script dns;
+    if (!c.targets.empty()) dns.answers["_ldap._tcp.example.test"] = {c.targets, 60, {}};
+    LdapPool pool(config, {}, {}, [&dns](const std::string& name) {
+      dns.asked.push_back(name);
+      const auto it = dns.answers.find(name);
+      return it == dns.answers.end() ? SrvAnswer{{}, 0, name + ": no such name"} : it->second;
+    });
+    const LdapOutcome outcome = pool.run([&config](LdapConnection& connection) { return connection.search(config, "(mail=a)"); });
+    EXPECT_EQ(outcome.result, core::Lookup::error) << c.label;
+    EXPECT_NE(outcome.detail.find(c.detail), std::string::npos) << c.label << ": " << outcome.detail;
+    EXPECT_EQ(dns.asked, (std::vector<std::string>{"_ldap._tcp.example.test"})) << c.label;
+  }
 }
 
 }  // namespace
