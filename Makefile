@@ -34,7 +34,8 @@ override BUILD := $(BUILD)/san-$(subst $(comma),-,$(SANITIZE))
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+# libresolv (the dns-srv LDAP URIs) has no pkg-config file: it comes with ldap.
+pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)$(if $(filter ldap,$(1)), -lresolv)
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -pthread -Imilter -MMD -MP $(SANFLAGS)
@@ -106,7 +107,8 @@ DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	nlohmann-json3-dev libsystemd-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
 	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
 	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd \
-	libkrb5-dev libsasl2-dev libgnutls28-dev libsasl2-modules-gssapi-mit krb5-user samba-ad-dc samba-ad-provision ldb-tools openssl iproute2
+	libkrb5-dev libsasl2-dev libgnutls28-dev libsasl2-modules-gssapi-mit krb5-user samba-ad-dc samba-ad-provision ldb-tools openssl iproute2 \
+	dnsmasq-base
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)

@@ -73,13 +73,13 @@ int check_connect(const runtime::Config& config, const std::string& path) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), problem.c_str());
     return kExitFailure;
   }
-  const int answered = directory::check_ldap_uris(directory.ldap, password, [](const std::string& line) {
+  const directory::CheckSummary summary = directory::check_ldap_uris(directory.ldap, password, [](const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   });
   explicit_bzero(password.data(), password.size());
-  std::printf("%s: %d of %zu LDAP URIs answer\n", path.c_str(), answered, directory.ldap.uris.size());
-  return answered > 0 ? kExitOk : kExitFailure;
+  std::printf("%s: %d of %d LDAP URIs answer\n", path.c_str(), summary.answered, summary.servers);
+  return summary.answered > 0 ? kExitOk : kExitFailure;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ascii.hpp"
+#include "core/dns_srv.hpp"
 #include "core/json_fields.hpp"
 #include "core/ldap_filter.hpp"
 #include "core/rules_json.hpp"
@@ -88,7 +89,9 @@ std::optional<std::string> uri_error(std::string_view uri) {
   constexpr std::array<std::string_view, 3> kSchemes{"ldap://", "ldaps://", "ldapi://"};
   const auto scheme = std::find_if(kSchemes.begin(), kSchemes.end(),
                                    [uri](std::string_view s) { return ascii::starts_with_ignoring_case(uri, s); });
-  if (scheme == kSchemes.end()) return std::string("it must start with ldap://, ldaps:// or ldapi://");
+  if (scheme == kSchemes.end()) {
+    return std::string("it must start with ldap://, ldaps:// or ldapi://, or be dns-srv:DOMAIN or dns-srv-gc:DOMAIN");
+  }
   std::string_view rest = uri.substr(scheme->size());
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.find_first_of("/?") != std::string_view::npos) {
@@ -164,6 +167,11 @@ std::string resolve_path(std::string_view base_dir, const std::string& path) {
 
 // uri_problem - why one URI cannot be used, given start_tls.
 std::optional<std::string> uri_problem(std::string_view uri, bool start_tls) {
+  if (is_dns_srv(uri)) {  // dns-srv:DOMAIN, dns-srv-gc:DOMAIN (dns_srv.hpp)
+    std::string why;
+    if (!parse_dns_srv(uri, why)) return why;
+    return std::nullopt;
+  }
   if (auto why = uri_error(uri)) return why;
   if (start_tls && ascii::starts_with_ignoring_case(uri, "ldaps://")) {
     return std::string("it is already TLS: start_tls cannot be used with ldaps://");

@@ -13,6 +13,7 @@
 
 #include "directory/ldap_connection.hpp"
 #include "directory/ldap_sigpipe.hpp"
+#include "directory/server_source.hpp"
 #include "util/file.hpp"
 
 namespace splitroute::directory {
@@ -61,10 +62,19 @@ std::pair<bool, std::string> tcp_step(const std::string& uri, unsigned timeout_m
 
 }  // namespace
 
-int check_ldap_uris(const core::LdapConfig& config, const std::string& password, const LinePrinter& print) {
+CheckSummary check_ldap_uris(const core::LdapConfig& config, const std::string& password, const LinePrinter& print) {
   const SigpipeGuard guard;
-  int answered = 0;
-  for (const std::string& uri : config.uris) {
+  ServerSource source(config.uris);
+  source.refresh();
+  for (const std::string& found : source.describe()) {  // "dns-srv:DOMAIN: targets or why none"
+    const std::size_t cut = found.find(": ");
+    const bool ok = found.find("(priority ") != std::string::npos;
+    print(fmt::format("{}: dns: {}: {}", found.substr(0, cut), ok ? "ok" : "FAILED", found.substr(cut + 2)));
+  }
+  CheckSummary summary;
+  for (const ServerEntry& server : source.servers()) {
+    const std::string& uri = server.uri;
+    ++summary.servers;
     const auto line = [&](const char* step, bool ok, const std::string& text) {
       print(fmt::format("{}: {}: {}: {}", uri, step, ok ? "ok" : "FAILED", text));
     };
@@ -88,9 +98,9 @@ int check_ldap_uris(const core::LdapConfig& config, const std::string& password,
     const LdapOutcome outcome = connection->probe_base(config);
     const bool ok = outcome.result != core::Lookup::error;
     line("search", ok, ok ? fmt::format("base \"{}\" answered", config.base) : outcome.detail);
-    if (ok) ++answered;
+    if (ok) ++summary.answered;
   }
-  return answered;
+  return summary;
 }
 
 }  // namespace splitroute::directory

@@ -298,4 +298,14 @@ LdapOutcome LdapConnection::entry_outcome(const core::LdapConfig& config, LDAPMe
   return {core::Lookup::hit, target.text(), {}, false};
 }
 
+std::unique_ptr<LdapConnection> LdapConnection::open_server(const std::string& uri, const core::LdapConfig& config,
+                                                            const std::string& password, std::string& error,
+                                                            bool& server_problem) {
+  Attempt result = attempt(uri, config, password, nullptr);
+  if (result.ld) return std::unique_ptr<LdapConnection>(new LdapConnection(std::move(result.ld), uri));
+  error = std::move(result.error);
+  server_problem = result.try_next;
+  return nullptr;
+}
+
 }  // namespace splitroute::directory

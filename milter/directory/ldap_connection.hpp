@@ -65,6 +65,15 @@ class LdapConnection {
   // search - look up one expanded filter (see the table above).
   LdapOutcome search(const core::LdapConfig& config, const std::string& filter);
 
+  // open_server - a bound connection to `uri` alone (LdapPool walks the
+  // servers itself, in ServerOrder's order); null with `error` set and
+  // `server_problem` telling whether another server may do better.
+  static std::unique_ptr<LdapConnection> open_server(const std::string& uri, const core::LdapConfig& config,
+                                                     const std::string& password, std::string& error,
+                                                     bool& server_problem);
+
+  const std::string& uri() const { return uri_; }  // the server this connection is to
+
  private:
   LdapConnection(LdapPtr ld, std::string uri) : ld_(std::move(ld)), uri_(std::move(uri)) {}
 

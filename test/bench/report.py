@@ -9,6 +9,7 @@
 #   p2.jsonl      one splitroute-bench result per line, plus "filter" and "run"
 #   p3.json       end-to-end results, or p3.skip: why P3 was not measured
 #   p4.json       peak RSS (VmHWM, kB) of the daemons at named moments
+#   p5.jsonl      failover-bench results: ms per lookup, without and with back-off
 # Every figure is the median of the runs, shown with their min and max; a
 # ratio is taken run by run (runs are interleaved), then summarised the same
 # way.  Goals are reported as met or not: never a failure (exit 0).
@@ -184,12 +185,34 @@ def p4_rows():
             row("P4", label, [value], fmt, "<= 32 MiB" if goal else "", value <= 32 if goal else None)
 
 
+def p5_rows():
+    runs = load("p5.jsonl")
+    if not runs:
+        row("P5", f"not measured ({load('p5.skip') or 'failover-bench did not run'})", text="-")
+        return
+    timeout = runs[0]["timeout_ms"]
+    ms = lambda v: f"{v:.2f} ms"
+    median = statistics.median
+    stateless = [median(r["stateless"]) for r in runs]
+    first = [r["backoff"][0] for r in runs]
+    after = [median(r["backoff"][1:]) for r in runs]
+    row("P5", f"lookup with a new connection, dead first URI (timeout {timeout} ms), no back-off", stateless, ms)
+    row("P5", "  the same with back-off: first lookup (finds the URI dead)", first, ms)
+    healthy = [median(r["healthy"]) for r in runs]
+    row("P5", "  the same with back-off: next lookups (the dead URI skipped)", after, ms)
+    row("P5", "  a healthy server alone (uris [live]), the floor", healthy, ms)
+    paired = [a / h for a, h in zip(after, healthy)]
+    row("P5", "  ratio next lookups with back-off / healthy alone", paired, fmt_ratio, "<= 1.5",
+        median(paired) <= 1.5)
+
+
 def main():
     machine = load("machine.json", {})
     p1_rows()
     p2_rows()
     p3_rows()
     p4_rows()
+    p5_rows()
     print(f"splitroute benchmark: {machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), "
           f"{machine.get('memory_gib', '?')} GiB memory, load average {machine.get('load', '?')} at the start")
     print(f"median of {machine.get('runs', '?')} runs [min .. max]; "

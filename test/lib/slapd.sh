@@ -63,3 +63,22 @@ ldap_rules() {
 
 # slapd_searches TEXT - how many searches the slapd logs show whose filter contains TEXT.
 slapd_searches() { cat "$T"/logs/slapd*.log | grep -F ' SRCH base=' | grep -cF -- "$1"; }
+
+# ---------------------------------------------------------------- more than one slapd
+# slapd_instance DIR TEMPLATE [PROVIDER_URI] [LDIF] - $DIR/slapd.conf from
+# TEMPLATE (@DIR@ and @PROVIDER@ filled in) and an empty $DIR/db, LDIF
+# loaded into it if given (test/replica: a provider and its consumer).
+slapd_instance() {
+    local dir=$1 template=$2 provider=${3:-} ldif=${4:-}
+    mkdir -p "$dir/db"
+    sed -e "s|@DIR@|$dir|g" -e "s|@PROVIDER@|$provider|g" "$template" >"$dir/slapd.conf"
+    [ -z "$ldif" ] || slapadd -q -f "$dir/slapd.conf" -l "$ldif" >"$T/logs/slapadd-${dir##*/}.log" 2>&1
+}
+
+slapd_ready_at() { ldapsearch -x -H "$1" -b "" -s base >/dev/null 2>&1; }
+
+# start_slapd_with NAME CONF URI - slapd with CONF on URI, ready.
+start_slapd_with() {
+    start_bg "$1" /usr/sbin/slapd -d stats -f "$2" -h "$3"
+    wait_until 10 "$(pid_of "$1")" slapd_ready_at "$3"
+}
