@@ -20,7 +20,7 @@ SMAP_PORT ?= 8898
 RULES    ?= rules/example.json
 SANITIZE ?=
 
-PKGS_LIB    := fmt nlohmann_json ldap lber
+PKGS_LIB    := fmt nlohmann_json ldap lber libidn2
 PKGS_MILTER := milter libsystemd
 PKGS_TEST   := gtest gtest_main
 PKGS_BENCH  := benchmark
@@ -34,7 +34,8 @@ override BUILD := $(BUILD)/san-$(subst $(comma),-,$(SANITIZE))
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+# libunistring (NFC, case folding) ships no .pc file: linked with libidn2.
+pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)$(if $(filter libidn2,$(1)), -lunistring)
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -pthread -Imilter -MMD -MP $(SANFLAGS)
@@ -100,7 +101,8 @@ $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
 DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	nlohmann-json3-dev libsystemd-dev libgtest-dev libbenchmark-dev python3 python3-jsonschema \
 	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
-	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd
+	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd \
+	libidn2-dev libunistring-dev
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)

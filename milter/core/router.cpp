@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/idna.hpp"
 #include "core/route_index.hpp"
 
 namespace splitroute::core {
@@ -42,11 +43,11 @@ class Explainer {
   void accepted_domain(const Address& address, const Plan& plan) {
     if (!enabled()) return;
     if (!plan.accepted) {
-      add(fmt::format("accepted domain: none ({} is not one of ours)", address.domain));
+      add(fmt::format("accepted domain: none ({} is not one of ours)", display_domain(address.domain)));
       return;
     }
     const AcceptedDomain& accepted = rules_.accepted_domains[*plan.accepted];
-    add(fmt::format("accepted domain: {} ({}, \"{}\")", accepted.pattern.text(),
+    add(fmt::format("accepted domain: {} ({}, \"{}\")", accepted.pattern.display(),
                     to_string(accepted.type), accepted.name));
   }
 
@@ -105,7 +106,7 @@ class Explainer {
                          entry.entry.max_message_size.value_or(0), size.value_or(0));
     }
     const DomainPattern& pattern = connector.address_spaces[entry.entry.space].pattern;
-    return fmt::format("connector {}: {} cost {} ({}) — {}", connector.name, pattern.text(),
+    return fmt::format("connector {}: {} cost {} ({}) — {}", connector.name, pattern.display(),
                        entry.entry.cost, kind_name(pattern.kind), outcome(entry, winner));
   }
 
@@ -226,9 +227,16 @@ Plan plan(const Ruleset& rules, const Address& address) {
   if (!result.needs_lookup) return result;
   std::string_view base = strip_extension(address.local, rules.recipient_delimiter);
   bool has_extension = base.size() != address.local.size();
-  result.keys.reserve(has_extension ? 2 : 1);
+  std::string other = address.other_key();
+  result.keys.reserve((has_extension ? 2 : 1) * (other.empty() ? 1 : 2));
   result.keys.push_back(address.key());
-  if (has_extension) result.keys.push_back(Address{std::string(base), address.domain}.key());
+  if (!other.empty()) result.keys.push_back(std::move(other));
+  if (!has_extension) return result;
+  std::string_view written = address.written_unicode ? address.unicode_domain : address.domain;
+  result.keys.push_back(lookup_key(base, written));
+  if (!address.unicode_domain.empty()) {
+    result.keys.push_back(lookup_key(base, address.written_unicode ? address.domain : address.unicode_domain));
+  }
   return result;
 }
 
