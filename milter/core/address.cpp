@@ -142,6 +142,13 @@ std::string Address::text() const {
   return out;
 }
 
+std::string Address::canonical_text() const {
+  std::string out;
+  out.reserve(local.size() + 1 + domain.size());
+  out.append(local).append(1, '@').append(domain);
+  return out;
+}
+
 std::string Address::key() const {
   return lookup_key(local, written_unicode ? unicode_domain : domain);
 }

@@ -32,6 +32,9 @@ struct Address {
   bool written_unicode = false;  // the client wrote U-labels
   // text - "local@domain" as written.
   std::string text() const;
+  // canonical_text - "local@domain" with the canonical (A-label) domain:
+  // the same for either form of an IDN (the loop trace hashes it).
+  std::string canonical_text() const;
   // key - the directory lookup key, in the form the domain was written:
   // the folded local part (fold_local_part()) "@" the domain in lower case.
   std::string key() const;
