@@ -83,9 +83,10 @@ bool is_proper_subdomain(std::string_view domain, std::string_view parent) {
 }  // namespace
 
 std::string DomainPattern::display() const {
-  if (kind == PatternKind::any) return "*";
-  std::string shown = display_domain(suffix);
-  return kind == PatternKind::wildcard ? std::string(kWildcardPrefix) + shown : shown;
+  std::string unicode = unicode_domain(suffix);
+  if (kind == PatternKind::any || unicode == suffix) return text();
+  std::string_view prefix = kind == PatternKind::wildcard ? kWildcardPrefix : "";
+  return fmt::format("{}{} ({})", prefix, unicode, text());
 }
 
 std::string DomainPattern::text() const {

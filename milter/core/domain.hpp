@@ -29,7 +29,7 @@ struct DomainPattern {
   PatternKind kind = PatternKind::exact;
   std::string suffix;  // canonical (A-label) domain; for wildcard the part after "*."; empty for any
   std::string text() const;  // "example.com", "*.example.com" or "*"
-  // display - text() with an IDN in both forms: "*.bücher.example (xn--bcher-kva.example)".
+  // display - text() with an IDN in both forms: "*.bücher.example (*.xn--bcher-kva.example)".
   std::string display() const;
 };
 

@@ -206,7 +206,7 @@ TEST(IdnRules, ShowBothFormsAndRefuseInvalidIdnsNamingThePointer) {
   EXPECT_EQ(rules.accepted_domains[0].pattern.display(),
             "münchen.example (xn--mnchen-3ya.example)");
   EXPECT_EQ(rules.accepted_domains[2].pattern.display(),
-            "*.straße.example (xn--strae-oqa.example)");
+            "*.straße.example (*.xn--strae-oqa.example)");
   LoadResult result = load_rules(rules_text(array({accepted("xn--zz.example", "authoritative")}),
                                             array({connector("out", {"*"})})),
                                  testing::kBaseDir);
