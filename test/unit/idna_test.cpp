@@ -212,6 +212,11 @@ TEST(IdnRules, ShowBothFormsAndRefuseInvalidIdnsNamingThePointer) {
                                  testing::kBaseDir);
   ASSERT_FALSE(result.diagnostics.empty());
   std::string text = result.diagnostics.front().text();
+  LoadResult twice = load_rules(rules_text(array({accepted("bücher.example", "authoritative"),
+                                                  accepted("XN--BCHER-KVA.example", "authoritative")}),
+                                           array({connector("out", {"*"})})),
+                                testing::kBaseDir);
+  EXPECT_FALSE(twice.ok()) << "one domain given in both forms is a duplicate";
   EXPECT_NE(text.find("/accepted_domains/0/domain"), std::string::npos) << text;
   EXPECT_NE(text.find("xn--zz.example"), std::string::npos) << text;
   EXPECT_NE(text.find("invalid punycode"), std::string::npos) << text;
