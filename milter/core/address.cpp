@@ -160,7 +160,8 @@ std::string Address::other_key() const {
 
 std::string lookup_key(std::string_view local, std::string_view domain) {
   std::string out;
-  fold_local_part(local, out);
+  out.reserve(local.size() + 1 + domain.size());
+  fold_local_part(local, out);  // keeps the capacity reserved above
   out.append(1, '@').append(domain);
   return out;
 }

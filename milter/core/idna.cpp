@@ -46,6 +46,8 @@ std::optional<std::string> idna_lookup(const std::string& name, std::string& out
 }  // namespace
 
 bool has_ace_label(std::string_view domain) {
+  // Hot path: most domains have no "xn--" anywhere (any case).
+  if (domain.find("--") == std::string_view::npos) return false;
   std::size_t start = 0;
   while (start < domain.size()) {
     std::size_t end = domain.find('.', start);
