@@ -1,13 +1,18 @@
 // log.cpp - stderr and syslog output for splitroute-milter.
 #include "daemon/log.hpp"
 
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <cstring>
 #include <string>
 
@@ -21,6 +26,7 @@ constexpr const char* kIdent = "splitroute-milter";
 std::atomic<bool> g_to_stderr{true};
 std::atomic<bool> g_to_syslog{false};
 std::atomic<bool> g_verbose{false};
+std::atomic<bool> g_timestamps{false};
 
 const char* prefix(Level level) {
   switch (level) {
@@ -85,7 +91,12 @@ bool needs_sanitizing(std::string_view text) {
 // which is more than a line can be; a file through its offset lock), so
 // lines from many threads never interleave and none waits for another.
 void write_stderr(Level level, std::string_view text) {
-  std::string_view parts[] = {kIdent, ": ", prefix(level), text, "\n"};
+  std::string stamp;
+  if (g_timestamps) {
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    stamp = format_log_time(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) + " ";
+  }
+  std::string_view parts[] = {stamp, kIdent, ": ", prefix(level), text, "\n"};
   iovec iov[std::size(parts)];
   for (std::size_t i = 0; i < std::size(parts); ++i) iov[i] = {const_cast<char*>(parts[i].data()), parts[i].size()};
   while (::writev(STDERR_FILENO, iov, static_cast<int>(std::size(iov))) < 0 && errno == EINTR) {
@@ -97,12 +108,33 @@ void write_stderr(Level level, std::string_view text) {
 void log_open(const LogSettings& settings) {
   g_to_stderr = settings.to_stderr;
   g_verbose = settings.verbose;
+  g_timestamps = settings.timestamps;
   if (settings.to_syslog && !g_to_syslog.exchange(true)) openlog(kIdent, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
 void log_detach_stderr() { g_to_stderr = false; }
 
 bool log_verbose() { return g_verbose; }
+
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr) return false;
+  unsigned long long device = 0, inode = 0;
+  if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
+  struct stat st {};
+  if (::fstat(STDERR_FILENO, &st) != 0) return false;
+  return st.st_dev == device && st.st_ino == inode;
+}
+
+std::string format_log_time(long long ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[96];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return text;
+}
 
 std::string sanitize_log_text(std::string_view text) {
   // Cut at kMaxLogLine, then repair what the cut (or a client) broke.

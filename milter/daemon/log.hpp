@@ -1,7 +1,9 @@
 // log.hpp - the daemon's log: stderr in the foreground, syslog (mail) else.
 //
 // Lines follow Postfix: "splitroute-milter: warning: text" on stderr, and
-// "warning: text" under the "splitroute-milter" ident in syslog.  Every line
+// "warning: text" under the "splitroute-milter" ident in syslog.  With
+// timestamps on (the foreground, unless stderr is the journal), a stderr
+// line starts with the UTC time, "2026-12-03T07:02:08.123Z ".  Every line
 // passes through one sanitiser (control characters become '?', length is
 // capped), because parts of it come from the network.  Thread-safe.
 #pragma once
@@ -21,7 +23,15 @@ struct LogSettings {
   bool to_stderr = true;
   bool to_syslog = false;
   bool verbose = false;  // log Level::debug lines too
+  bool timestamps = false;  // prefix stderr lines with the time
 };
+
+// stderr_is_journal - whether stderr is systemd's journal stream (the unit
+// sets JOURNAL_STREAM=dev:inode; the journal adds its own timestamps).
+bool stderr_is_journal();
+
+// format_log_time - "YYYY-MM-DDTHH:MM:SS.mmmZ" for `ms` since the epoch.
+std::string format_log_time(long long ms);
 
 // log_open - (re)configure the log; call before any thread starts.
 void log_open(const LogSettings& settings);

@@ -151,7 +151,10 @@ int start(Options options) {
 
   std::optional<Daemonizer> daemon;
   if (!options.foreground) daemon.emplace().start();
-  log_open({.to_stderr = true, .to_syslog = !options.foreground, .verbose = options.verbose > 0});
+  log_open({.to_stderr = true,
+            .to_syslog = !options.foreground,
+            .verbose = options.verbose > 0,
+            .timestamps = options.foreground && !stderr_is_journal()});
 
   runtime::ConfigPtr config = load_startup_config(options.rules);
   if (!config) return kExitFailure;

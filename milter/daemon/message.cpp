@@ -156,6 +156,16 @@ void note_rewrite(Message& message, RecipientRewrite rewrite) {
   }
 }
 
+void RecipientList::add(std::string_view local, std::string_view domain) {
+  std::size_t size = local.size() + domain.size() + 4;  // ",<" "@" ">"
+  if (listed >= kMaxListedRecipients || text.size() + size > kMaxRecipientList) {
+    ++unlisted;
+    return;
+  }
+  append_all(text, {listed > 0 ? ",<" : "<", local, "@", domain, ">"});
+  ++listed;
+}
+
 Admission Transaction::admit(std::string_view key) {
   if (accepted_ >= kMaxRecipients) return Admission::too_many;
   if (accepted_ > 0 && key != route_) return Admission::different_route;
@@ -173,6 +183,7 @@ RcptOutcome judge_recipient(const core::Ruleset& rules, const runtime::Resolutio
     case Admission::too_many: return {too_many_recipients_reply()};
     case Admission::accept: break;
   }
+  message.recipients.add(resolution.address.local, resolution.address.domain);
   if (relay_connector(rules, resolution) != nullptr) {
     core::RecipientHash hash = core::recipient_hash(resolution.address.canonical_text());
     if (std::find(message.relayed.begin(), message.relayed.end(), hash) == message.relayed.end()) {
@@ -236,8 +247,11 @@ std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_addres
 std::string message_log_line(const core::Ruleset& rules, const Message& message, const MessageVerdict& verdict) {
   const char* action = verdict.reply ? "reject" : verdict.quarantine.empty() ? "accept" : "quarantine";
   std::string hash = verdict.loop.kind == core::LoopKind::trace ? core::format_hash(verdict.loop.rcpt) : "-";
-  return fmt::format("{}: message rcpts={} relayed={} hops={} loop={} rcpt_hash={} action={} reply={}{}",
+  const RecipientList& list = message.recipients;
+  std::string more = list.unlisted > 0 ? fmt::format("{}...(+{} more)", list.text.empty() ? "" : ",", list.unlisted) : "";
+  return fmt::format("{}: message rcpts={} to={}{} relayed={} hops={} loop={} rcpt_hash={} action={} reply={}{}",
                      message.queue_id.empty() ? "NOQUEUE" : message.queue_id, message.transaction.accepted(),
+                     list.text.empty() && more.empty() ? "-" : std::string_view(list.text), more,
                      message.relayed.size(), message.guard.hops(), core::to_string(verdict.loop.kind), hash,
                      observing(rules) ? "accept" : action, code_pair(verdict.reply),
                      observe_note(rules, verdict.reply, !verdict.quarantine.empty()));

@@ -79,6 +79,19 @@ class Transaction {
   std::string route_;
 };
 
+// RecipientList - the accepted recipients for the message's log line,
+// "<a@b>,<c@d>", at most kMaxListedRecipients of them and about
+// kMaxRecipientList bytes; the rest are only counted.
+inline constexpr std::size_t kMaxListedRecipients = 20;
+inline constexpr std::size_t kMaxRecipientList = 1000;
+
+struct RecipientList {
+  std::string text;
+  std::size_t listed = 0;
+  std::size_t unlisted = 0;
+  void add(std::string_view local, std::string_view domain);
+};
+
 // Message - the state of one transaction (MAIL FROM to end of message).
 struct Message {
   explicit Message(std::string organization) : guard(std::move(organization)) {}
@@ -87,6 +100,7 @@ struct Message {
   Transaction transaction;
   std::vector<core::RecipientHash> relayed;  // accepted relay recipients
   std::vector<RecipientRewrite> rewrites;     // to apply at end of message
+  RecipientList recipients;              // accepted, for the log
   core::LoopGuard guard;                 // Received: count, our traces
 };
 
@@ -123,8 +137,9 @@ std::vector<Header> headers_to_add(const Message& message);
 std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_address, const core::Ruleset& rules,
                           const runtime::Resolution& resolution, const std::optional<core::Reply>& reply);
 
-// message_log_line - "QID: message rcpts=N relayed=N hops=N loop=L
-// rcpt_hash=H action=A reply=R", plus the observe note.
+// message_log_line - "QID: message rcpts=N to=<a@b>,<c@d> relayed=N
+// hops=N loop=L rcpt_hash=H action=A reply=R", plus the observe note;
+// to= ends with ",...(+N more)" past the list's bound, is "-" when empty.
 std::string message_log_line(const core::Ruleset& rules, const Message& message, const MessageVerdict& verdict);
 
 // rewrite_log_line - "QID: rewrite rcpt=<original> to=<replacement> args=ARGS".

@@ -107,6 +107,19 @@ wait_port() { wait_until "${3:-10}" "${2:-}" port_listening "$1"; }
 # wait_socket PATH [PID] - wait until the unix socket PATH exists.
 wait_socket() { wait_until "${3:-10}" "${2:-}" socket_exists "$1"; }
 
+# strip_log_times [FILE] - the daemon's log (FILE or stdin) without the
+# timestamp that starts each line in the foreground ("2026-12-03T07:02:08.123Z ").
+strip_log_times() {
+    sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z //' "$@"
+}
+
+# untimed CMD... - run CMD with stderr into stdout and the log timestamps
+# stripped; the status is CMD's.
+untimed() {
+    "$@" 2>&1 | strip_log_times
+    return "${PIPESTATUS[0]}"
+}
+
 # ---------------------------------------------------------------- results
 ok() { HARNESS_PASSED=$((HARNESS_PASSED + 1)); echo "ok - $1"; }
 not_ok() {

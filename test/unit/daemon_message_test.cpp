@@ -256,7 +256,7 @@ TEST_F(MessageTest, LogLinesSayWhatObserveModeWouldDo) {
 
   for (int i = 0; i < 31; ++i) message.guard.on_header("Received", "x");
   EXPECT_EQ(message_log_line(rules(), message, judge_message(rules(), message)),
-            "NOQUEUE: message rcpts=0 relayed=0 hops=31 loop=hop_count rcpt_hash=- action=accept reply=554 5.4.6 "
+            "NOQUEUE: message rcpts=0 to=- relayed=0 hops=31 loop=hop_count rcpt_hash=- action=accept reply=554 5.4.6 "
             "(observe: would reject)");
 }
 
@@ -267,8 +267,32 @@ TEST_F(MessageTest, MessageLogLineNamesTheLoopingHash) {
   message.guard.on_header("X-Splitroute-Trace",
                           core::format_trace("test-org", core::recipient_hash("carol2@shared.example.com")));
   EXPECT_EQ(message_log_line(rules(), message, judge_message(rules(), message)),
-            "4F2A: message rcpts=1 relayed=1 hops=0 loop=trace rcpt_hash=98f5b412f508af6a action=reject "
+            "4F2A: message rcpts=1 to=<carol2@shared.example.com> relayed=1 hops=0 loop=trace rcpt_hash=98f5b412f508af6a action=reject "
             "reply=554 5.4.6");
+}
+
+TEST_F(MessageTest, MessageLogLineListsTheAcceptedRecipients) {
+  Message message("test-org");
+  message.queue_id = "4F2B";
+  answer(message, "alice@example.com");
+  answer(message, "nobody@example.com");  // refused: not part of the message
+  answer(message, "carol2@shared.example.com");
+  EXPECT_TRUE(message_log_line(rules(), message, judge_message(rules(), message))
+                  .starts_with("4F2B: message rcpts=2 to=<alice@example.com>,<carol2@shared.example.com> relayed=1 "));
+}
+
+TEST(RecipientList, CountsWhatIsBeyondItsBounds) {
+  RecipientList list;
+  for (std::size_t i = 0; i < kMaxListedRecipients + 3; ++i) list.add("user" + std::to_string(i), "example.com");
+  EXPECT_EQ(list.listed, kMaxListedRecipients);
+  EXPECT_EQ(list.unlisted, 3u);
+  EXPECT_TRUE(list.text.starts_with("<user0@example.com>,<user1@example.com>,"));
+  EXPECT_LE(list.text.size(), kMaxRecipientList);
+
+  RecipientList huge;
+  huge.add(std::string(kMaxRecipientList, 'a'), "example.com");
+  EXPECT_EQ(huge.text, "");
+  EXPECT_EQ(huge.unlisted, 1u);
 }
 
 TEST(Xtext, EncodesPlusEqualsControlsSpaceAndNonAscii) {
