@@ -20,7 +20,7 @@ SMAP_PORT ?= 8898
 RULES    ?= rules/example.json
 SANITIZE ?=
 
-PKGS_LIB    := fmt nlohmann_json ldap lber krb5-gssapi krb5 gnutls
+PKGS_LIB    := fmt nlohmann_json ldap lber krb5-gssapi krb5 gnutls libidn2
 PKGS_MILTER := milter libsystemd
 PKGS_TEST   := gtest gtest_main
 PKGS_BENCH  := benchmark
@@ -34,8 +34,9 @@ override BUILD := $(BUILD)/san-$(subst $(comma),-,$(SANITIZE))
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-# libresolv (the dns-srv LDAP URIs) has no pkg-config file: it comes with ldap.
-pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)$(if $(filter ldap,$(1)), -lresolv)
+# libresolv (the dns-srv LDAP URIs) and libunistring (NFC, case folding) ship
+# no .pc file: they come with ldap and libidn2.
+pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)$(if $(filter ldap,$(1)), -lresolv)$(if $(filter libidn2,$(1)), -lunistring)
 
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -pthread -Imilter -MMD -MP $(SANFLAGS)
@@ -108,7 +109,8 @@ DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	miltertest slapd ldap-utils postfix postfix-ldap sendmail-cf m4 swaks groff-base man-db \
 	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd \
 	libkrb5-dev libsasl2-dev libgnutls28-dev libsasl2-modules-gssapi-mit krb5-user samba-ad-dc samba-ad-provision ldb-tools openssl iproute2 \
-	dnsmasq-base
+	dnsmasq-base \
+	libidn2-dev libunistring-dev
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)

@@ -4,11 +4,13 @@
 //
 // Prints every error and warning as "FILE: error: /pointer: message" on
 // standard error; exit 1 when there is an error.  On success, one summary
-// line on standard output.
+// line on standard output, and one listing the international domains in
+// both forms when the rules have any.
 #include <string.h>  // explicit_bzero
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,7 +32,7 @@ std::string local_transport_warning(const core::Ruleset& rules) {
   std::string domains;
   for (const core::AcceptedDomain& accepted : rules.accepted_domains) {
     if (accepted.type == core::DomainType::external_relay) continue;
-    domains += (domains.empty() ? "" : ", ") + accepted.pattern.text();
+    domains += (domains.empty() ? "" : ", ") + accepted.pattern.display();
   }
   if (domains.empty()) return {};
   return "warning: /local_transport: not set: with Postfix, the mailboxes of " + domains +
@@ -82,6 +84,24 @@ int check_connect(const runtime::Config& config, const std::string& path) {
   return summary.answered > 0 ? kExitOk : kExitFailure;
 }
 
+// international_domains - the IDN patterns of the rule file in both forms,
+// "bücher.example (xn--bcher-kva.example), ..."; "" when there is none.
+std::string international_domains(const core::Ruleset& rules) {
+  std::vector<const core::DomainPattern*> patterns;
+  for (const core::AcceptedDomain& accepted : rules.accepted_domains) patterns.push_back(&accepted.pattern);
+  for (const core::Connector& connector : rules.send_connectors) {
+    for (const core::AddressSpace& space : connector.address_spaces) patterns.push_back(&space.pattern);
+  }
+  std::string out;
+  std::set<std::string> seen;
+  for (const core::DomainPattern* pattern : patterns) {
+    std::string shown = pattern->display();
+    if (shown == pattern->text() || !seen.insert(shown).second) continue;
+    out += (out.empty() ? "" : ", ") + shown;
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_check(const Args& args) {
@@ -107,6 +127,9 @@ int run_check(const Args& args) {
   std::string directory = load.config->directory ? load.config->directory->describe() : "none";
   std::printf("%s: ok: %zu accepted domains, %zu send connectors, directory %s\n", options.rules.c_str(),
               rules.accepted_domains.size(), rules.send_connectors.size(), directory.c_str());
+  if (std::string idn = international_domains(rules); !idn.empty()) {
+    std::printf("%s: international domains: %s\n", options.rules.c_str(), idn.c_str());
+  }
   return kExitOk;
 }
 

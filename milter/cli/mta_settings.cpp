@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "core/idna.hpp"
 
 namespace splitroute::cli {
 namespace {
@@ -54,7 +55,13 @@ std::vector<std::string> relay_domains(const core::Ruleset& rules) {
   std::vector<std::string> domains;
   for (const core::AcceptedDomain& accepted : rules.accepted_domains) {
     const core::DomainPattern& pattern = accepted.pattern;
-    domains.push_back(pattern.kind == core::PatternKind::wildcard ? "." + pattern.suffix : pattern.text());
+    std::string prefix = pattern.kind == core::PatternKind::wildcard ? "." : "";
+    domains.push_back(prefix + pattern.suffix);
+    // Postfix compares relay_domains as the client wrote the domain: list
+    // an IDN's U-label form too.
+    if (std::string unicode = core::unicode_domain(pattern.suffix); unicode != pattern.suffix) {
+      domains.push_back(prefix + unicode);
+    }
   }
   return domains;
 }

@@ -39,7 +39,9 @@ std::optional<MtaInput> load_mta_input(const std::vector<std::string>& args, std
 
 // relay_domains - every accepted domain as both Postfix's relay_domains and
 // Sendmail's class {R} write it: "x.com" (with its subdomains, as both MTAs
-// match it), or ".x.com" for "*.x.com" (proper subdomains only).
+// match it), or ".x.com" for "*.x.com" (proper subdomains only); an IDN
+// in both forms, A-labels then U-labels, since both MTAs compare the domain
+// as the client wrote it.
 std::vector<std::string> relay_domains(const core::Ruleset& rules);
 
 }  // namespace splitroute::cli

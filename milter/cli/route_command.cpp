@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "core/utf8.hpp"
 #include "runtime/resolve.hpp"
 #include "runtime/verify.hpp"
 
@@ -17,6 +18,10 @@ namespace splitroute::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// dump - one line of JSON; bytes a client sent that are not UTF-8 become
+// U+FFFD instead of stopping the command.
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json nullable(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
@@ -43,9 +48,9 @@ json to_json(const runtime::Config& config, const runtime::Resolution& r, const 
 }
 
 void print_text(const runtime::Resolution& r, const core::Trail& trail) {
-  std::printf("%s: %s%s%s\n", r.address.text().c_str(), core::to_string(r.decision.verdict),
+  std::printf("%s: %s%s%s\n", core::valid_utf8(r.address.text()).c_str(), core::to_string(r.decision.verdict),
               r.reply ? " " : "", r.reply ? r.reply->line().c_str() : "");
-  for (const std::string& line : trail) std::printf("  %s\n", line.c_str());
+  for (const std::string& line : trail) std::printf("  %s\n", core::valid_utf8(line).c_str());
 }
 
 // route_one - decide and print one address; false when it is malformed.
@@ -55,14 +60,14 @@ bool route_one(const runtime::Config& config, const Options& options, const std:
   runtime::verify_recipient(config, r, &trail);
   if (!r.error.empty()) {
     if (options.json) {
-      std::printf("%s\n", json{{"address", address}, {"error", r.error}}.dump().c_str());
+      std::printf("%s\n", dump(json{{"address", address}, {"error", r.error}}).c_str());
     } else {
-      std::fprintf(stderr, "splitroute: %s: %s\n", address.c_str(), r.error.c_str());
+      std::fprintf(stderr, "splitroute: %s: %s\n", core::valid_utf8(address).c_str(), r.error.c_str());
     }
     return false;
   }
   if (options.json) {
-    std::printf("%s\n", to_json(config, r, trail).dump().c_str());
+    std::printf("%s\n", dump(to_json(config, r, trail)).c_str());
   } else {
     print_text(r, trail);
   }

@@ -11,6 +11,8 @@
 
 #include "core/ascii.hpp"
 #include "core/domain.hpp"
+#include "core/idna.hpp"
+#include "core/utf8.hpp"
 
 namespace splitroute::core {
 namespace {
@@ -20,38 +22,6 @@ using Error = std::string;  // empty: no error
 // RFC 5321 atext; "(", ")", "<", ">", "[", "]", ":", ";", "@", "\\", ",",
 // '"' and space need a quoted local part.
 constexpr ascii::CharSet kAtext(true, "!#$%&'*+-/=?^_`{|}~");
-
-// utf8_sequence_length - octets in the well-formed UTF-8 sequence starting
-// at text[0], or 0 when it is not well formed (overlong, surrogate, > U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view text) {
-  auto octet = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  auto continuation = [&](std::size_t i) { return i < text.size() && (octet(i) & 0xC0) == 0x80; };
-  unsigned char lead = octet(0);
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    if (!continuation(1) || !continuation(2)) return 0;
-    if (lead == 0xE0 && octet(1) < 0xA0) return 0;   // overlong
-    if (lead == 0xED && octet(1) >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-    if (lead == 0xF0 && octet(1) < 0x90) return 0;   // overlong
-    if (lead == 0xF4 && octet(1) >= 0x90) return 0;  // beyond U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  while (!text.empty()) {
-    std::size_t length = utf8_sequence_length(text);
-    if (length == 0) return false;
-    text.remove_prefix(length);
-  }
-  return true;
-}
 
 Error control_character_error(std::string_view input) {
   for (char c : input) {
@@ -130,22 +100,35 @@ Error local_part_error(std::string_view local) {
   return dot_atom_error(local);
 }
 
-// parse_domain - normalise `text` into `out`; an address literal keeps its
-// brackets ("[192.0.2.1]").
-Error parse_domain(std::string_view text, std::string& out) {
+// parse_domain - the canonical (A-label) domain into `out.domain`, the
+// domain as written into `out.written_domain` and, for an IDN, its U-label
+// form into `out.unicode_domain`; an address literal keeps its brackets
+// ("[192.0.2.1]").
+Error parse_domain(std::string_view text, Address& out) {
+  out.unicode_domain.clear();
+  out.written_unicode = false;
   if (text.empty()) return "empty domain";
   if (text.starts_with('[')) {
     if (!text.ends_with(']') || text.size() < 2) return "unbalanced '[' in the domain";
     if (auto why = address_literal_error(text.substr(1, text.size() - 2))) {
       return fmt::format("domain literal {} is not valid: {}", text, *why);
     }
-    out.assign(text);
-    ascii::lowercase_in_place(out);
+    out.domain.assign(text);
+    ascii::lowercase_in_place(out.domain);
+    out.written_domain.assign(out.domain);
     return {};
   }
-  normalize_domain(text, out);
-  if (auto why = domain_syntax_error(out)) {
-    return fmt::format("domain \"{}\" is not valid: {}", text, *why);
+  if (auto why = canonical_domain(text, out.domain)) {
+    return fmt::format("domain \"{}\" is not valid: {}", valid_utf8(text), *why);
+  }
+  if (has_ace_label(out.domain)) {
+    out.unicode_domain = unicode_domain(out.domain);
+    out.written_unicode = !is_ascii(text);
+  }
+  if (out.written_unicode) {
+    out.written_domain.assign(text.ends_with('.') ? text.substr(0, text.size() - 1) : text);
+  } else {
+    out.written_domain.assign(out.domain);
   }
   return {};
 }
@@ -154,14 +137,32 @@ Error parse_domain(std::string_view text, std::string& out) {
 
 std::string Address::text() const {
   std::string out;
+  out.reserve(local.size() + 1 + written_domain.size());
+  out.append(local).append(1, '@').append(written_domain);
+  return out;
+}
+
+std::string Address::canonical_text() const {
+  std::string out;
   out.reserve(local.size() + 1 + domain.size());
   out.append(local).append(1, '@').append(domain);
   return out;
 }
 
 std::string Address::key() const {
-  std::string out = text();
-  ascii::lowercase_in_place(out);
+  return lookup_key(local, written_unicode ? unicode_domain : domain);
+}
+
+std::string Address::other_key() const {
+  if (unicode_domain.empty()) return {};
+  return lookup_key(local, written_unicode ? domain : unicode_domain);
+}
+
+std::string lookup_key(std::string_view local, std::string_view domain) {
+  std::string out;
+  out.reserve(local.size() + 1 + domain.size());
+  fold_local_part(local, out);  // keeps the capacity reserved above
+  out.append(1, '@').append(domain);
   return out;
 }
 
@@ -180,7 +181,7 @@ std::string parse_address(std::string_view input, Address& out) {
   if (Error why = split_local_part(address, at); !why.empty()) return why;
   std::string_view local = address.substr(0, at);
   if (Error why = local_part_error(local); !why.empty()) return why;
-  if (Error why = parse_domain(address.substr(at + 1), out.domain); !why.empty()) return why;
+  if (Error why = parse_domain(address.substr(at + 1), out); !why.empty()) return why;
   out.local.assign(local);
   return {};
 }

@@ -7,8 +7,9 @@
 // quotes, more than kMaxAddressLength bytes, a local part over 64 octets
 // (RFC 5321 4.5.3.1.1), and a domain that fails domain_syntax_error().
 // An address literal domain ("[192.0.2.1]") is accepted as such.
-// UTF-8 (SMTPUTF8) local parts are accepted; IDN domains must arrive as
-// A-labels (xn--...), as the MTA sends them.
+// UTF-8 (SMTPUTF8) local parts are accepted; a domain may be written with
+// U-labels or A-labels (Postfix hands SMTPUTF8 addresses on unconverted):
+// both are the same domain, matched in the canonical A-label form.
 #pragma once
 
 #include <cstddef>
@@ -22,12 +23,28 @@ inline constexpr std::size_t kMaxLocalPartLength = 64;
 
 struct Address {
   std::string local;   // as given (case preserved), without brackets
-  std::string domain;  // normalised: lowercase, no trailing dot
-  // text - "local@domain".
+  std::string domain;  // canonical, for matching: A-labels, lowercase, no trailing dot
+  // As written by the client (no trailing dot), for replies and logs; for
+  // an ASCII domain the same as `domain`.
+  std::string written_domain;
+  // The U-label form (lowercase, NFC) when the domain is an IDN, else empty.
+  std::string unicode_domain;
+  bool written_unicode = false;  // the client wrote U-labels
+  // text - "local@domain" as written.
   std::string text() const;
-  // key - the directory lookup key: the whole address in lowercase.
+  // canonical_text - "local@domain" with the canonical (A-label) domain:
+  // the same for either form of an IDN (the loop trace hashes it).
+  std::string canonical_text() const;
+  // key - the directory lookup key, in the form the domain was written:
+  // the folded local part (fold_local_part()) "@" the domain in lower case.
   std::string key() const;
+  // other_key - the same with the domain in its other form (U-label for
+  // A-label and back); empty when the domain is not an IDN.
+  std::string other_key() const;
 };
+
+// lookup_key - folded `local` "@" `domain` (already canonical).
+std::string lookup_key(std::string_view local, std::string_view domain);
 
 // parse_address - parse `input` into `out` (reusing its storage).  Returns
 // an empty string on success, else the reason the address is malformed.

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/ascii.hpp"
+#include "core/idna.hpp"
 
 namespace splitroute::core {
 namespace {
@@ -25,7 +26,7 @@ constexpr ascii::CharSet kLabelChars(true, "-");
 std::string invalid_label_char(char c) {
   if (c == '*') return "'*' is allowed only as the whole leftmost label (\"*.example.com\")";
   if (ascii::is_non_ascii(c)) {
-    return "non-ASCII character: give IDN domains as A-labels (\"xn--...\")";
+    return "non-ASCII character (an IDN must be converted to A-labels first)";
   }
   return fmt::format("{} is not allowed (letters, digits, '-' and '.' only)",
                      ascii::describe_char(c));
@@ -81,6 +82,13 @@ bool is_proper_subdomain(std::string_view domain, std::string_view parent) {
 
 }  // namespace
 
+std::string DomainPattern::display() const {
+  std::string unicode = unicode_domain(suffix);
+  if (kind == PatternKind::any || unicode == suffix) return text();
+  std::string_view prefix = kind == PatternKind::wildcard ? kWildcardPrefix : "";
+  return fmt::format("{}{} ({})", prefix, unicode, text());
+}
+
 std::string DomainPattern::text() const {
   switch (kind) {
     case PatternKind::exact:
@@ -131,21 +139,19 @@ std::optional<std::string> address_literal_error(std::string_view literal) {
 
 std::optional<DomainPattern> parse_pattern(std::string_view text, std::string& why) {
   DomainPattern pattern;
-  std::string normalised = normalize_domain(text);
-  if (normalised == "*") {
+  if (text == "*" || text == "*.") {
     pattern.kind = PatternKind::any;
     return pattern;
   }
-  std::string_view name = normalised;
+  std::string_view name = text;
   if (name.starts_with(kWildcardPrefix)) {
     pattern.kind = PatternKind::wildcard;
     name.remove_prefix(kWildcardPrefix.size());
   }
-  if (auto error = domain_syntax_error(name)) {
+  if (auto error = canonical_domain(name, pattern.suffix)) {
     why = std::move(*error);
     return std::nullopt;
   }
-  pattern.suffix.assign(name);
   return pattern;
 }
 

@@ -1,6 +1,8 @@
 // domain.hpp - domain names and address-space patterns.
 //
-// A domain is compared case-insensitively with any trailing dot ignored.
+// A domain is compared case-insensitively with any trailing dot ignored, and
+// an IDN in its A-label form (core/idna.hpp): a pattern may be written with
+// U-labels or A-labels and keeps the A-labels.
 // A pattern is one of:
 //   "example.com"    matches only example.com
 //   "*.example.com"  matches proper subdomains of example.com only
@@ -25,8 +27,10 @@ enum class PatternKind { exact, wildcard, any };
 
 struct DomainPattern {
   PatternKind kind = PatternKind::exact;
-  std::string suffix;  // normalised domain; for wildcard the part after "*."; empty for any
+  std::string suffix;  // canonical (A-label) domain; for wildcard the part after "*."; empty for any
   std::string text() const;  // "example.com", "*.example.com" or "*"
+  // display - text() with an IDN in both forms: "*.bücher.example (*.xn--bcher-kva.example)".
+  std::string display() const;
 };
 
 // normalize_domain - lowercase, drop one trailing dot; no syntax check.
@@ -43,7 +47,8 @@ std::optional<std::string> domain_syntax_error(std::string_view domain);
 // IPv4 or IPv6 address literal (RFC 5321 4.1.3), or nullopt when it is.
 std::optional<std::string> address_literal_error(std::string_view literal);
 
-// parse_pattern - parse an address-space pattern; on error returns nullopt
+// parse_pattern - parse an address-space pattern (U-labels are converted to
+// A-labels, see canonical_domain()); on error returns nullopt
 // and sets `why` to a message naming what is wrong.
 std::optional<DomainPattern> parse_pattern(std::string_view text, std::string& why);
 

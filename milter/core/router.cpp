@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/idna.hpp"
 #include "core/route_index.hpp"
 
 namespace splitroute::core {
@@ -42,11 +43,11 @@ class Explainer {
   void accepted_domain(const Address& address, const Plan& plan) {
     if (!enabled()) return;
     if (!plan.accepted) {
-      add(fmt::format("accepted domain: none ({} is not one of ours)", address.domain));
+      add(fmt::format("accepted domain: none ({} is not one of ours)", display_domain(address.domain)));
       return;
     }
     const AcceptedDomain& accepted = rules_.accepted_domains[*plan.accepted];
-    add(fmt::format("accepted domain: {} ({}, \"{}\")", accepted.pattern.text(),
+    add(fmt::format("accepted domain: {} ({}, \"{}\")", accepted.pattern.display(),
                     to_string(accepted.type), accepted.name));
   }
 
@@ -115,7 +116,7 @@ class Explainer {
                          entry.entry.max_message_size.value_or(0), size.value_or(0));
     }
     const DomainPattern& pattern = connector.address_spaces[entry.entry.space].pattern;
-    return fmt::format("connector {}: {} cost {} ({}) — {}", connector.name, pattern.text(),
+    return fmt::format("connector {}: {} cost {} ({}) — {}", connector.name, pattern.display(),
                        entry.entry.cost, kind_name(pattern.kind), outcome(entry, winner));
   }
 
@@ -242,9 +243,16 @@ std::vector<std::string> lookup_keys(const Ruleset& rules, const Address& addres
   std::vector<std::string> keys;
   std::string_view base = strip_extension(address.local, rules.recipient_delimiter);
   bool has_extension = base.size() != address.local.size();
-  keys.reserve(has_extension ? 2 : 1);
+  std::string other = address.other_key();
+  keys.reserve((has_extension ? 2 : 1) * (other.empty() ? 1 : 2));
   keys.push_back(address.key());
-  if (has_extension) keys.push_back(Address{std::string(base), address.domain}.key());
+  if (!other.empty()) keys.push_back(std::move(other));
+  if (!has_extension) return keys;
+  std::string_view written = address.written_unicode ? address.unicode_domain : address.domain;
+  keys.push_back(lookup_key(base, written));
+  if (!address.unicode_domain.empty()) {
+    keys.push_back(lookup_key(base, address.written_unicode ? address.domain : address.unicode_domain));
+  }
   return keys;
 }
 

@@ -49,8 +49,9 @@ using Trail = std::vector<std::string>;
 struct Plan {
   std::optional<std::uint32_t> accepted;  // index into Ruleset::accepted_domains
   bool needs_lookup = false;
-  // Keys to try in order (stop at the first hit or error): the whole address,
-  // then the address without its extension when recipient_delimiter applies.
+  // Keys to try in order (stop at the first hit or error): the whole address
+  // (an IDN domain as written, then in its other form), then the same
+  // without its extension when recipient_delimiter applies.
   std::vector<std::string> keys;
 };
 

@@ -58,7 +58,7 @@ void check_directory_present(const Ruleset& rules, const RuleOrigins& origins,
     diagnostics.error("/directory",
                       fmt::format("required field is missing: {} ({}) is {}, so its recipients "
                                   "must be looked up in a directory",
-                                  origins.accepted_domains[i], quote(accepted.pattern.text()),
+                                  origins.accepted_domains[i], quote(accepted.pattern.display()),
                                   to_string(accepted.type)));
     return;
   }
@@ -73,7 +73,7 @@ void check_relay_domains_covered(const Ruleset& rules, const RouteIndex& index,
     }
     diagnostics.error(origins.accepted_domains[i] + "/domain",
                       fmt::format("{} is {}, but no enabled send connector covers it",
-                                  quote(accepted.pattern.text()), to_string(accepted.type)));
+                                  quote(accepted.pattern.display()), to_string(accepted.type)));
   }
 }
 
@@ -92,7 +92,7 @@ void warn_relay_loops(const Ruleset& rules, const RouteIndex& index, const RuleO
         origins.accepted_domains[i] + "/domain",
         fmt::format("{} ({}) is routed only through \"*\" with DNS delivery (connector {}): mail "
                     "for unknown recipients would go back to this organisation's own MX: a loop",
-                    quote(accepted.pattern.text()), to_string(accepted.type),
+                    quote(accepted.pattern.display()), to_string(accepted.type),
                     quote(connector.name)));
   }
 }
@@ -170,7 +170,7 @@ void warn_unreachable_connectors(const Ruleset& rules, const RuleOrigins& origin
                     "enabled connector ranked before it (lower cost, or equal cost and lower name) "
                     "with no smaller max_message_size, e.g. {} for {}",
                     quote(connector.name), quote(rules.send_connectors[shadowing[c].by].name),
-                    quote(connector.address_spaces[shadowing[c].first_space].pattern.text())));
+                    quote(connector.address_spaces[shadowing[c].first_space].pattern.display())));
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/ascii.hpp"
 #include "core/domain.hpp"
+#include "core/idna.hpp"
 #include "core/rules_json.hpp"
 
 namespace splitroute::core {
@@ -107,8 +108,7 @@ bool split_host(std::string_view text, Smarthost& out, std::string_view& rest, s
   std::size_t colon = text.rfind(':');
   std::string_view host = text.substr(0, colon);
   rest = colon == std::string_view::npos ? std::string_view{} : text.substr(colon);
-  out.host = normalize_domain(host);
-  if (auto error = domain_syntax_error(out.host)) {
+  if (auto error = canonical_domain(host, out.host)) {
     why = fmt::format("host: {}", *error);
     return false;
   }

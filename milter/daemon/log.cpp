@@ -16,6 +16,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/utf8.hpp"
+
 namespace splitroute::daemon {
 namespace {
 
@@ -135,7 +137,8 @@ std::string format_log_time(long long ms) {
 }
 
 std::string sanitize_log_text(std::string_view text) {
-  std::string out(text.substr(0, kMaxLogLine));
+  // Cut at kMaxLogLine, then repair what the cut (or a client) broke.
+  std::string out = core::valid_utf8(text.substr(0, kMaxLogLine));
   for (char& c : out) {
     if (is_log_control(c)) c = '?';
   }
@@ -147,7 +150,7 @@ std::string sanitize_log_text(std::string_view text) {
 void log_line(Level level, std::string_view text) {
   if (level == Level::debug && !g_verbose) return;
   std::string sanitized;
-  if (needs_sanitizing(text)) {
+  if (needs_sanitizing(text) || !core::is_valid_utf8(text)) {
     sanitized = sanitize_log_text(text);
     text = sanitized;
   }

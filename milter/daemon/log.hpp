@@ -44,7 +44,8 @@ bool log_verbose();
 // log_line - write one line (sanitised) at `level`.
 void log_line(Level level, std::string_view text);
 
-// sanitize_log_text - `text` with control characters as '?' and at most
+// sanitize_log_text - `text` with control characters as '?', bytes that are
+// not UTF-8 as U+FFFD, and at most
 // kMaxLogLine bytes.
 inline constexpr std::size_t kMaxLogLine = 2000;
 std::string sanitize_log_text(std::string_view text);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/ascii.hpp"
+#include "core/utf8.hpp"
 
 namespace splitroute::daemon {
 namespace {
@@ -51,7 +52,7 @@ std::string_view without_brackets(std::string_view raw) {
 // logged_address - the recipient as parsed ("local", "@", "domain"), else
 // the raw text without <> (and two empty parts): no copy either way.
 std::array<std::string_view, 3> logged_address(std::string_view raw, const runtime::Resolution& r) {
-  if (r.error.empty()) return {r.address.local, "@", r.address.domain};
+  if (r.error.empty()) return {r.address.local, "@", r.address.written_domain};
   return {without_brackets(raw).substr(0, kMaxLoggedAddress), "", ""};
 }
 
@@ -74,7 +75,11 @@ const core::Connector* relay_connector(const core::Ruleset& rules, const runtime
 
 }  // namespace
 
-core::Reply bad_address_reply() { return {"501", "5.1.3", "Bad recipient address syntax"}; }
+core::Reply bad_address_reply(std::string_view why) {
+  std::string text = "Bad recipient address syntax";
+  if (!why.empty()) text.append(": ").append(core::valid_utf8(why));
+  return {"501", "5.1.3", std::move(text)};
+}
 
 core::Reply too_many_recipients_reply() { return {"452", "4.5.3", "Too many recipients"}; }
 
@@ -98,9 +103,10 @@ std::string route_key(const core::Ruleset& rules, const runtime::Resolution& res
 
 std::string escape_reply_text(std::string_view text) {
   std::string out;
-  text = text.substr(0, kMaxReplyText);
-  out.reserve(text.size() + 8);
-  for (char c : text) {
+  // Cut at kMaxReplyText, then repair what the cut (or the client) broke.
+  const std::string valid = core::valid_utf8(text.substr(0, kMaxReplyText));
+  out.reserve(valid.size() + 8);
+  for (char c : valid) {
     if (core::ascii::is_control(c)) {
       out += '?';
     } else {
@@ -170,7 +176,7 @@ Admission Transaction::admit(std::string_view key) {
 
 RcptOutcome judge_recipient(const core::Ruleset& rules, const runtime::Resolution& resolution,
                             Message& message) {
-  if (!resolution.error.empty()) return {bad_address_reply()};
+  if (!resolution.error.empty()) return {bad_address_reply(resolution.error)};
   if (resolution.reply) return {resolution.reply};
   switch (message.transaction.admit(route_key(rules, resolution))) {
     case Admission::different_route: return {core::make_reply(core::ReplyKind::different_route)};
@@ -179,7 +185,7 @@ RcptOutcome judge_recipient(const core::Ruleset& rules, const runtime::Resolutio
   }
   message.recipients.add(resolution.address.local, resolution.address.domain);
   if (relay_connector(rules, resolution) != nullptr) {
-    core::RecipientHash hash = core::recipient_hash(resolution.address.text());
+    core::RecipientHash hash = core::recipient_hash(resolution.address.canonical_text());
     if (std::find(message.relayed.begin(), message.relayed.end(), hash) == message.relayed.end()) {
       message.relayed.push_back(hash);
     }

@@ -27,7 +27,8 @@ inline constexpr std::size_t kMaxRecipients = 1000;   // accepted per transactio
 inline constexpr std::size_t kMaxReplyText = 980;     // libmilter's line limit
 
 // Replies of the milter itself, beyond the core's catalogue.
-core::Reply bad_address_reply();          // 501 5.1.3 Bad recipient address syntax
+// 501 5.1.3 Bad recipient address syntax[: why] (`why` made valid UTF-8).
+core::Reply bad_address_reply(std::string_view why = {});
 core::Reply too_many_recipients_reply();  // 452 4.5.3 Too many recipients
 
 // esmtp_size - the SIZE= value among MAIL FROM's ESMTP arguments (nullopt

@@ -62,7 +62,8 @@ smap() {
 ROOT_RULES=$(cd "$HERE/../../rules" && pwd)
 start_socketmap_inet smap "$ROOT_RULES/example.json" -v
 start_socketmap_inet smap_shared "$ROOT_RULES/shared-domain.json"
-P_SM=${SMAP_PORT_SMAP:-0} P_SM_SHARED=${SMAP_PORT_SMAP_SHARED:-0}
+start_socketmap_inet smap_idn "$ROOT_RULES/international.json"
+P_SM=${SMAP_PORT_SMAP:-0} P_SM_SHARED=${SMAP_PORT_SMAP_SHARED:-0} P_SM_IDN=${SMAP_PORT_SMAP_IDN:-0}
 
 # ---------------------------------------------------------------- postmap
 check_eq "socketmap: relay through both smarthosts, in order" \
@@ -83,6 +84,14 @@ check_eq "socketmap (shared-domain.json): a mailbox here prints nothing, exit 1"
     "$(lookup "$P_SM_SHARED" cake3@all.run.place)" "1 "
 check_eq "socketmap (shared-domain.json): another domain is left to Postfix" \
     "$(lookup "$P_SM_SHARED" someone@elsewhere.org)" "1 "
+check_eq "socketmap (international.json): a U-label key gets the A-label's next hop" \
+    "$(lookup "$P_SM_IDN" dora@bücher.example)" "$(lookup "$P_SM_IDN" dora@xn--bcher-kva.example)"
+check_eq "socketmap (international.json): ...which is the partner's smarthost" \
+    "$(lookup "$P_SM_IDN" dora@bücher.example)" "0 smtp:[192.0.2.40]:25"
+check_eq "socketmap (international.json): a U-label wildcard domain" \
+    "$(lookup "$P_SM_IDN" x@a.zürich.example)" "0 smtp:[192.0.2.41]:25"
+check_eq "socketmap (international.json): an unknown U-label recipient bounces" \
+    "$(lookup "$P_SM_IDN" nobody@münchen.example)" "0 error:5.1.1 User unknown"
 
 # ---------------------------------------------------------------- protocol
 smap "$P_SM" 'transport zed@shared.example.com' 'transport alice@example.com' 'virtual alice@example.com'

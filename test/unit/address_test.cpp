@@ -81,10 +81,9 @@ TEST(ParseAddress, RejectsMalformedAndHostileInputSayingWhy) {
       {"bad UTF-8", "a\xff@example.com", "not valid UTF-8"},
       {"overlong UTF-8", "a\xc0\xaf@example.com", "not valid UTF-8"},
       {"truncated UTF-8", "a\xc3@example.com", "not valid UTF-8"},
-      {"U-label domain",
-       "a@b\xc3\xbc"
-       "cher.example",
-       "A-labels"},
+      {"disallowed code point", "a@a\xe2\x80\x90" "b.example", "disallowed character"},
+      {"bad Punycode", "a@xn--zz.example", "invalid punycode"},
+      {"bad UTF-8 domain", "a@m\xfc" "nchen.example", "not valid UTF-8"},
       {"bad domain", "a@exa mple.com", "domain \"exa mple.com\" is not valid"},
       {"label too long", "a@" + std::string(64, 'x') + ".com", "longer than 63 characters"},
       {"bad literal", "a@[999.0.0.1]", "domain literal [999.0.0.1] is not valid"},

@@ -123,7 +123,12 @@ TEST_F(MessageTest, JudgeRecipientAnswersEachCase) {
   EXPECT_EQ(answer(message, "alice@example.com"), "continue");
   EXPECT_EQ(answer(message, "nobody@example.com"),
             "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown");
-  EXPECT_EQ(answer(message, "<@route,@x:a@b>"), "501 5.1.3 Bad recipient address syntax");
+  EXPECT_EQ(answer(message, "<@route,@x:a@b>"),
+            "501 5.1.3 Bad recipient address syntax: source routes (\"<@relay.example:user@example.com>\") "
+            "are not accepted");
+  EXPECT_EQ(answer(message, "<a@m\xfc" "nchen.example>"),
+            "501 5.1.3 Bad recipient address syntax: domain \"m\xEF\xBF\xBD" "nchen.example\" is not valid: "
+            "not valid UTF-8");
   EXPECT_EQ(answer(message, "carol2@shared.example.com"), "continue");
   EXPECT_EQ(answer(message, "x@a.hub.example.com"), "452 4.5.3 Different route, send in a separate transaction");
   EXPECT_EQ(message.transaction.accepted(), 2u);
