@@ -1,5 +1,5 @@
 // main.cpp - splitroute(1): check a rule file, explain routing decisions,
-// print the Postfix or Sendmail settings a rule file needs.
+// print the Postfix or Sendmail settings a rule file needs, draw the routing.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "       splitroute route [-c FILE] [--size BYTES] [--json] ADDRESS...\n"
     "       splitroute postconf [-M] [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
     "       splitroute sendmail-config [-c FILE] [-p MILTER_SOCKET] [-s SOCKETMAP_SOCKET]\n"
+    "       splitroute graph [-c FILE] [--format dot|svg]\n"
     "       splitroute --version\n";
 
 struct Command {
@@ -29,6 +30,7 @@ constexpr Command kCommands[] = {
     {"route", run_route},
     {"postconf", run_postconf},
     {"sendmail-config", run_sendmail_config},
+    {"graph", run_graph},
 };
 
 }  // namespace

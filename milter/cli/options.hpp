@@ -23,6 +23,7 @@ struct Options {
   std::string milter_socket;                // -p SOCKET
   std::string socketmap_socket;             // -s SOCKET
   bool master = false;                      // -M (postconf: master.cf services)
+  std::string format;                       // --format (graph: dot or svg)
   std::vector<std::string> operands;
 };
 
