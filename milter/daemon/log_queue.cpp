@@ -11,9 +11,15 @@ namespace {
 // is a quarter full: a request thread does not pay for a wake-up per line.
 constexpr auto kWriterPeriod = std::chrono::milliseconds(2);
 
+// Every string of the ring and of the writer's batch starts with room for
+// a usual line (a recipient's is about 200 bytes), so that swapping them
+// never hands a request thread a string that must grow.
+constexpr std::size_t kLineReserve = 256;
+
 }  // namespace
 
 LogQueue::LogQueue(std::size_t capacity, Sink sink) : sink_(std::move(sink)), ring_(capacity == 0 ? 1 : capacity) {
+  for (LogRecord& record : ring_) record.text.reserve(kLineReserve);
   writer_ = std::thread([this] { run(); });
 }
 
@@ -58,6 +64,7 @@ void LogQueue::stop() {
 // without the lock, repeat; after stop(), until the ring is empty.
 void LogQueue::run() {
   std::vector<LogRecord> batch(ring_.size());
+  for (LogRecord& record : batch) record.text.reserve(kLineReserve);
   for (;;) {
     std::size_t taken = 0;
     {

@@ -166,7 +166,8 @@ struct MetricsInstalled {
 
 // AsyncLog - log lines go through the writer thread while the daemon
 // serves; every queued line is written before start() returns.
-constexpr std::size_t kLogQueueLines = 4096;
+// 1024 lines: 10 ms of recipients at 100 000 a second, 0.5 MiB of buffers.
+constexpr std::size_t kLogQueueLines = 1024;
 
 struct AsyncLog {
   explicit AsyncLog(bool counted) {

@@ -75,8 +75,9 @@ sfsistat Connection::on_envfrom(MilterCtx& ctx, std::span<const std::string_view
 
 sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view> args) {
   Message& msg = message(ctx);
-  std::string raw = args.empty() ? std::string() : std::string(args[0]);
-  if (raw.empty()) raw = ctx.macro("{rcpt_addr}").value_or("");
+  std::string from_macro;  // only when the MTA sent no argument
+  std::string_view raw = args.empty() ? std::string_view() : args[0];
+  if (raw.empty()) raw = from_macro = ctx.macro("{rcpt_addr}").value_or("");
   runtime::Resolution resolution = runtime::resolve(*config_, raw, msg.size);
   RcptOutcome outcome = judge_recipient(rules(), resolution, msg);
   if (!outcome.reply && !observing()) {
@@ -85,7 +86,9 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
     }
   }
   if (counters_) counters_->count(resolution);
-  log_line(Level::info, rcpt_log_line(msg.queue_id, raw, rules(), resolution, outcome.reply));
+  log_buffer_.clear();
+  append_rcpt_log_line(log_buffer_, msg.queue_id, raw, rules(), resolution, outcome.reply);
+  log_line(Level::info, log_buffer_);
   if (resolution.answer.result == core::Lookup::error) {
     log_warning("{}: directory lookup failed: {}", queue_id_or_noqueue(msg), resolution.answer.detail);
   }

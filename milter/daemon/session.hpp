@@ -51,6 +51,7 @@ class Connection {
   std::string organization_;
   std::optional<Message> message_;
   std::shared_ptr<metrics::RecipientCounters> counters_;  // null without metrics
+  std::string log_buffer_;  // the recipient's log line, reused
 };
 
 // open_connection - a Connection on the current configuration, naming this
