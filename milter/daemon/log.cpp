@@ -6,10 +6,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -167,16 +167,32 @@ bool stderr_is_journal() {
   return st.st_dev == device && st.st_ino == inode;
 }
 
+// format_log_time - the date and time part is formatted once a second (per
+// thread: the writer's), the milliseconds at every line: snprintf and
+// gmtime_r for each line cost more than the rest of the writer's work.
 std::size_t format_log_time(std::int64_t ms, char* out) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[96];
-  int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  std::size_t size = n > 0 ? std::min(static_cast<std::size_t>(n), kLogTimeSize) : 0;
-  std::memcpy(out, text, size);
-  return size;
+  constexpr std::size_t kSeconds = 19;  // "YYYY-MM-DDTHH:MM:SS"
+  thread_local std::int64_t cached_second = INT64_MIN;
+  thread_local char cached[kSeconds + 1] = {};
+  std::int64_t second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  if (second != cached_second) {
+    std::time_t seconds = static_cast<std::time_t>(second);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::memcpy(cached, text, kSeconds);
+    cached_second = second;
+  }
+  auto millis = static_cast<int>(ms - second * 1000);
+  std::memcpy(out, cached, kSeconds);
+  out[kSeconds] = '.';
+  out[kSeconds + 1] = static_cast<char>('0' + millis / 100);
+  out[kSeconds + 2] = static_cast<char>('0' + millis / 10 % 10);
+  out[kSeconds + 3] = static_cast<char>('0' + millis % 10);
+  out[kSeconds + 4] = 'Z';
+  return kLogTimeSize;
 }
 
 std::string format_log_time(std::int64_t ms) {

@@ -35,7 +35,7 @@ bool stderr_is_journal();
 
 // format_log_time - "YYYY-MM-DDTHH:MM:SS.mmmZ" for `ms` since the epoch
 // (into `out`, at most kLogTimeSize bytes: returns the size).
-inline constexpr std::size_t kLogTimeSize = 24;
+inline constexpr std::size_t kLogTimeSize = 24;  // always exactly this long
 std::size_t format_log_time(std::int64_t ms, char* out);
 std::string format_log_time(std::int64_t ms);
 

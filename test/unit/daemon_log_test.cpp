@@ -31,6 +31,8 @@ TEST(LogTime, IsIsoUtcWithMilliseconds) {
       {0, "1970-01-01T00:00:00.000Z"},
       {1796281328123, "2026-12-03T07:02:08.123Z"},
       {951782400007, "2000-02-29T00:00:00.007Z"},
+      {951782400999, "2000-02-29T00:00:00.999Z"},  // the same second again (cached)
+      {951782401000, "2000-02-29T00:00:01.000Z"},
   };
   for (const Row& row : rows) EXPECT_EQ(format_log_time(row.ms), row.want);
 }
