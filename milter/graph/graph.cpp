@@ -82,7 +82,8 @@ class DotWriter {
 };
 
 std::string DotWriter::write() {
-  out_ = "digraph splitroute {\n  rankdir=LR;\n  nodesep=0.3;\n  ranksep=1.2;\n  fontname=\"Helvetica\";\n  fontsize=12;\n";
+  out_ = "digraph splitroute {\n  rankdir=LR;\n  nodesep=0.3;\n  ranksep=1.2;\n";
+  out_ += "  fontname=\"Helvetica\";\n  fontsize=12;\n";
   out_ += "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=white];\n";
   out_ += "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#777777\"];\n";
   domains();
@@ -105,7 +106,8 @@ void DotWriter::domains() {
       nodes += fmt::format("    d{} [label={}, fillcolor=\"{}\"];\n", i, quoted(label), fill_of(type));
     }
     if (nodes.empty()) continue;
-    out_ += fmt::format("  subgraph cluster_{0} {{\n    label={1};\n    style=dashed;\n    color=\"#999999\";\n{2}  }}\n",
+    out_ += fmt::format("  subgraph cluster_{0} {{\n    label={1};\n    style=dashed;\n"
+                        "    color=\"#999999\";\n{2}  }}\n",
                         core::to_string(type), quoted(std::string("accepted: ") + core::to_string(type)), nodes);
   }
   for (std::size_t i = 0; i < rules_.accepted_domains.size(); ++i) {
@@ -113,7 +115,8 @@ void DotWriter::domains() {
     std::string from = fmt::format("d{}", i);
     if (d.type != core::DomainType::external_relay) {
       any_local = true;
-      edge(from, "local", d.type == core::DomainType::authoritative ? "label=\"mailboxes\"" : "label=\"mailboxes (hit)\"");
+      bool all_local = d.type == core::DomainType::authoritative;
+      edge(from, "local", all_local ? "label=\"mailboxes\"" : "label=\"mailboxes (hit)\"");
     }
     if (d.type == core::DomainType::authoritative) continue;  // never relayed
     std::optional<std::uint32_t> chosen = winner(rules_, d);
@@ -123,8 +126,8 @@ void DotWriter::domains() {
         if (!serves(space.pattern, d.pattern)) continue;
         bool won = chosen && *chosen == c;
         std::string label = fmt::format("{} cost {}{}", space.pattern.text(), space.cost, won ? " (winner)" : "");
-        edge(from, fmt::format("c{}", c),
-             fmt::format("label={}{}", quoted(label), won ? ", color=\"#1a7f37\", penwidth=2.5, fontcolor=\"#1a7f37\"" : ", style=dashed"));
+        const char* look = won ? ", color=\"#1a7f37\", penwidth=2.5, fontcolor=\"#1a7f37\"" : ", style=dashed";
+        edge(from, fmt::format("c{}", c), fmt::format("label={}{}", quoted(label), look));
       }
     }
   }
@@ -139,7 +142,9 @@ void DotWriter::outside() {
   for (std::size_t c = 0; c < rules_.send_connectors.size(); ++c) {
     for (const core::AddressSpace& space : rules_.send_connectors[c].address_spaces) {
       bool accepted = false;
-      for (const core::AcceptedDomain& d : rules_.accepted_domains) accepted = accepted || serves(space.pattern, d.pattern);
+      for (const core::AcceptedDomain& d : rules_.accepted_domains) {
+        accepted = accepted || serves(space.pattern, d.pattern);
+      }
       if (accepted && space.pattern.kind != core::PatternKind::any) continue;
       std::string text = space.pattern.text();
       auto [it, added] = nodes.emplace(text, nodes.size());
@@ -152,8 +157,8 @@ void DotWriter::outside() {
     }
   }
   if (!cluster.empty()) {
-    out_ += "  subgraph cluster_outside {\n    label=\"outside (not accepted)\";\n    style=dashed;\n    color=\"#999999\";\n" +
-            cluster + "  }\n";
+    out_ += "  subgraph cluster_outside {\n    label=\"outside (not accepted)\";\n";
+    out_ += "    style=dashed;\n    color=\"#999999\";\n" + cluster + "  }\n";
   }
   out_ += edges;
 }
@@ -176,7 +181,9 @@ void DotWriter::connectors() {
     for (std::size_t h = 0; h < connector.smarthosts.size(); ++h) {
       std::string hop = connector.smarthosts[h].nexthop();
       auto [it, added] = hosts.emplace(hop, hosts.size());
-      if (added) out_ += fmt::format("  h{} [label={}, shape=component, fillcolor=\"#eeeeee\"];\n", it->second, quoted(hop));
+      if (added) {
+        out_ += fmt::format("  h{} [label={}, shape=component, fillcolor=\"#eeeeee\"];\n", it->second, quoted(hop));
+      }
       std::string order = connector.smarthosts.size() > 1 ? fmt::format("label=\"{}.\"", h + 1) : "";
       edge(fmt::format("c{}", c), fmt::format("h{}", it->second), order);
     }

@@ -25,40 +25,59 @@ using prometheus::BuildHistogram;
 const prometheus::Histogram::BucketBoundaries kRoundTripBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                                    0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
+// counters, gauge - a family registered in `r`.
+prometheus::Family<prometheus::Counter>& counters(prometheus::Registry& r, const char* name, const char* help) {
+  return BuildCounter().Name(name).Help(help).Register(r);
+}
+
+prometheus::Gauge& gauge(prometheus::Registry& r, const char* name, const char* help, prometheus::Labels labels = {}) {
+  return BuildGauge().Name(name).Help(help).Register(r).Add(std::move(labels));
+}
+
 }  // namespace
 
 Metrics::Metrics(const std::string& address, std::string_view version)
     : registry_(std::make_shared<prometheus::Registry>()) {
   prometheus::Registry& r = *registry_;
-  recipients_ = &BuildCounter().Name("splitroute_recipients_total").Help("Recipients decided, by verdict, domain type and connector").Register(r);
-  replies_ = &BuildCounter().Name("splitroute_replies_total").Help("Replies sent to the MTA, by enhanced status code").Register(r);
-  auto& lookups = BuildCounter().Name("splitroute_directory_lookups_total").Help("Directory lookups, by result and by where the answer came from").Register(r);
+  recipients_ =
+      &counters(r, "splitroute_recipients_total", "Recipients decided, by verdict, domain type and connector");
+  replies_ = &counters(r, "splitroute_replies_total", "Replies sent to the MTA, by enhanced status code");
+  auto& lookups = counters(r, "splitroute_directory_lookups_total",
+                           "Directory lookups, by result and by where the answer came from");
   const char* results[] = {"hit", "miss", "error"};
   for (int i = 0; i < 3; ++i) {
     lookups_[i][0] = &lookups.Add({{"result", results[i]}, {"source", "cache"}});
     lookups_[i][1] = &lookups.Add({{"result", results[i]}, {"source", "directory"}});
   }
-  round_trips_ = &BuildHistogram().Name("splitroute_directory_lookup_seconds").Help("Duration of real directory round trips").Register(r).Add({}, kRoundTripBuckets);
-  failovers_ = &BuildCounter().Name("splitroute_ldap_failovers_total").Help("Times an LDAP server failed and the next URI was tried").Register(r).Add({});
-  auto& socketmap = BuildCounter().Name("splitroute_socketmap_requests_total").Help("Socketmap requests, by map and answer").Register(r);
+  round_trips_ = &BuildHistogram()
+                      .Name("splitroute_directory_lookup_seconds")
+                      .Help("Duration of real directory round trips")
+                      .Register(r)
+                      .Add({}, kRoundTripBuckets);
+  failovers_ = &counters(r, "splitroute_ldap_failovers_total", "Times an LDAP server failed and the next URI was tried")
+                    .Add({});
+  auto& socketmap = counters(r, "splitroute_socketmap_requests_total", "Socketmap requests, by map and answer");
   map_names_ = socketmap::map_names();
   map_names_.push_back("unknown");
   for (std::string_view map : map_names_) {
     auto& row = socketmap_by_map_.emplace_back();
-    for (auto status : {socketmap::Status::ok, socketmap::Status::notfound, socketmap::Status::temp, socketmap::Status::perm}) {
+    for (auto status : {socketmap::Status::ok, socketmap::Status::notfound, socketmap::Status::temp,
+                        socketmap::Status::perm}) {
       row.push_back(&socketmap.Add({{"map", std::string(map)}, {"answer", socketmap::to_string(status)}}));
     }
   }
-  auto& reloads = BuildCounter().Name("splitroute_config_reloads_total").Help("Configuration reloads (SIGHUP), by result").Register(r);
+  auto& reloads = counters(r, "splitroute_config_reloads_total", "Configuration reloads (SIGHUP), by result");
   reloads_[0] = &reloads.Add({{"result", "ok"}});
   reloads_[1] = &reloads.Add({{"result", "failed"}});
-  loaded_ = &BuildGauge().Name("splitroute_config_loaded_timestamp_seconds").Help("When the configuration in force was loaded (Unix time)").Register(r).Add({});
-  BuildGauge().Name("splitroute_build_info").Help("The running version").Register(r).Add({{"version", std::string(version)}}).Set(1);
-  auto& loops = BuildCounter().Name("splitroute_loops_stopped_total").Help("Messages stopped as mail loops, by reason").Register(r);
+  loaded_ = &gauge(r, "splitroute_config_loaded_timestamp_seconds",
+                   "When the configuration in force was loaded (Unix time)");
+  gauge(r, "splitroute_build_info", "The running version", {{"version", std::string(version)}}).Set(1);
+  auto& loops = counters(r, "splitroute_loops_stopped_total", "Messages stopped as mail loops, by reason");
   loops_[0] = &loops.Add({{"reason", "hops"}});
   loops_[1] = &loops.Add({{"reason", "trace"}});
-  connections_ = &BuildGauge().Name("splitroute_milter_connections").Help("Open milter connections").Register(r).Add({});
-  log_waits_ = &BuildCounter().Name("splitroute_log_queue_waits_total").Help("Times a thread waited for room in the full log queue").Register(r).Add({});
+  connections_ = &gauge(r, "splitroute_milter_connections", "Open milter connections");
+  log_waits_ = &counters(r, "splitroute_log_queue_waits_total", "Times a thread waited for room in the full log queue")
+                    .Add({});
   exposer_ = std::make_unique<prometheus::Exposer>(address, 1);
   exposer_->RegisterCollectable(registry_);
 }
@@ -66,7 +85,10 @@ Metrics::Metrics(const std::string& address, std::string_view version)
 Metrics::~Metrics() = default;
 
 void Metrics::directory_lookup(core::Lookup result, Source source) {
-  int row = result == core::Lookup::hit ? 0 : result == core::Lookup::miss ? 1 : result == core::Lookup::error ? 2 : -1;
+  int row = result == core::Lookup::hit     ? 0
+            : result == core::Lookup::miss  ? 1
+            : result == core::Lookup::error ? 2
+                                            : -1;
   if (row >= 0) lookups_[row][source == Source::cache ? 0 : 1]->Increment();
 }
 
