@@ -39,15 +39,17 @@ prometheus::Gauge& gauge(prometheus::Registry& r, const char* name, const char* 
 Metrics::Metrics(const std::string& address, std::string_view version)
     : registry_(std::make_shared<prometheus::Registry>()) {
   prometheus::Registry& r = *registry_;
-  recipients_ =
-      &counters(r, "splitroute_recipients_total", "Recipients decided, by verdict, domain type and connector");
+  recipients_ = std::make_shared<CounterFamily>("splitroute_recipients_total",
+                                                "Recipients decided, by verdict, domain type and connector",
+                                                std::vector<std::string>{"verdict", "domain_type", "connector"});
   replies_ = &counters(r, "splitroute_replies_total", "Replies sent to the MTA, by enhanced status code");
-  auto& lookups = counters(r, "splitroute_directory_lookups_total",
-                           "Directory lookups, by result and by where the answer came from");
+  lookups_family_ = std::make_shared<CounterFamily>("splitroute_directory_lookups_total",
+                                                    "Directory lookups, by result and by where the answer came from",
+                                                    std::vector<std::string>{"result", "source"});
   const char* results[] = {"hit", "miss", "error"};
   for (int i = 0; i < 3; ++i) {
-    lookups_[i][0] = &lookups.Add({{"result", results[i]}, {"source", "cache"}});
-    lookups_[i][1] = &lookups.Add({{"result", results[i]}, {"source", "directory"}});
+    lookups_[i][0] = &lookups_family_->counter({results[i], "cache"});
+    lookups_[i][1] = &lookups_family_->counter({results[i], "directory"});
   }
   round_trips_ = &BuildHistogram()
                       .Name("splitroute_directory_lookup_seconds")
@@ -80,6 +82,8 @@ Metrics::Metrics(const std::string& address, std::string_view version)
                     .Add({});
   exposer_ = std::make_unique<prometheus::Exposer>(address, 1);
   exposer_->RegisterCollectable(registry_);
+  exposer_->RegisterCollectable(recipients_);
+  exposer_->RegisterCollectable(lookups_family_);
 }
 
 Metrics::~Metrics() = default;
@@ -89,7 +93,7 @@ void Metrics::directory_lookup(core::Lookup result, Source source) {
             : result == core::Lookup::miss  ? 1
             : result == core::Lookup::error ? 2
                                             : -1;
-  if (row >= 0) lookups_[row][source == Source::cache ? 0 : 1]->Increment();
+  if (row >= 0) lookups_[row][source == Source::cache ? 0 : 1]->add();
 }
 
 void Metrics::directory_round_trip(double seconds) { round_trips_->Observe(seconds); }

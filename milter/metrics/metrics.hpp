@@ -6,7 +6,9 @@
 // series is bounded by the rules (connector names) and fixed lists.
 // Counting stays off the request path's costs: every counter the path uses
 // is resolved once (per configuration, or at start) and kept as a pointer,
-// so a count is one atomic add, with no label lookup.
+// so a count is one atomic add, with no label lookup; the two counted for
+// every recipient are sharded (metrics/sharded_counter.hpp), so threads on
+// different cores do not pass a cache line back and forth.
 #pragma once
 
 #include <atomic>
@@ -20,6 +22,7 @@
 
 #include "core/trace.hpp"
 #include "metrics/events.hpp"
+#include "metrics/sharded_counter.hpp"
 #include "runtime/config.hpp"
 #include "runtime/resolve.hpp"
 #include "socketmap/handler.hpp"
@@ -69,9 +72,10 @@ class Metrics final : public Events {
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
-  prometheus::Family<prometheus::Counter>* recipients_;
+  std::shared_ptr<CounterFamily> recipients_;  // per recipient: sharded
   prometheus::Family<prometheus::Counter>* replies_;
-  prometheus::Counter* lookups_[3][2];  // [hit, miss, error][cache, directory]
+  std::shared_ptr<CounterFamily> lookups_family_;
+  ShardedCounter* lookups_[3][2];  // [hit, miss, error][cache, directory]
   prometheus::Histogram* round_trips_;
   prometheus::Counter* failovers_;
   std::vector<std::vector<prometheus::Counter*>> socketmap_by_map_;  // [map][status]
@@ -93,16 +97,16 @@ class Metrics final : public Events {
 // time that combination is counted.
 class RecipientCounters {
  public:
-  RecipientCounters(prometheus::Family<prometheus::Counter>& family, runtime::ConfigPtr config);
+  RecipientCounters(CounterFamily& family, runtime::ConfigPtr config);
   ~RecipientCounters();
   void count(const runtime::Resolution& resolution);
 
  private:
   static constexpr std::size_t kVerdicts = 5, kTypes = 4, kPerConnector = kVerdicts * kTypes;
   struct Block;
-  prometheus::Counter* make(std::size_t connector, std::size_t verdict, std::size_t type);
+  ShardedCounter* make(std::size_t connector, std::size_t verdict, std::size_t type);
 
-  prometheus::Family<prometheus::Counter>& family_;
+  CounterFamily& family_;
   const runtime::ConfigPtr config_;
   // One block per connector ([0]: no connector), made at its first count.
   std::unique_ptr<std::atomic<Block*>[]> blocks_;

@@ -1,14 +1,11 @@
 // recipient_counters.cpp - splitroute_recipients_total, resolved per
 // configuration so that counting a recipient is one atomic add.
-#include <prometheus/counter.h>
-#include <prometheus/family.h>
-
 #include "metrics/metrics.hpp"
 
 namespace splitroute::metrics {
 
 struct RecipientCounters::Block {
-  std::atomic<prometheus::Counter*> counters[kPerConnector] = {};
+  std::atomic<ShardedCounter*> counters[kPerConnector] = {};
 };
 
 namespace {
@@ -17,7 +14,7 @@ constexpr const char* kOutside = "outside";
 
 }  // namespace
 
-RecipientCounters::RecipientCounters(prometheus::Family<prometheus::Counter>& family, runtime::ConfigPtr config)
+RecipientCounters::RecipientCounters(CounterFamily& family, runtime::ConfigPtr config)
     : family_(family),
       config_(std::move(config)),
       blocks_(new std::atomic<Block*>[config_->rules.send_connectors.size() + 1]()),
@@ -41,27 +38,26 @@ void RecipientCounters::count(const runtime::Resolution& r) {
   std::size_t connector = parsed && d.connector && *d.connector < rules.send_connectors.size() ? *d.connector + 1 : 0;
   if (verdict >= kVerdicts || type >= kTypes) return;
   Block* block = blocks_[connector].load(std::memory_order_acquire);
-  prometheus::Counter* counter =
+  ShardedCounter* counter =
       block != nullptr ? block->counters[verdict * kTypes + type].load(std::memory_order_acquire) : nullptr;
   if (counter == nullptr) counter = make(connector, verdict, type);
-  counter->Increment();
+  counter->add();
 }
 
-prometheus::Counter* RecipientCounters::make(std::size_t connector, std::size_t verdict, std::size_t type) {
+ShardedCounter* RecipientCounters::make(std::size_t connector, std::size_t verdict, std::size_t type) {
   const std::lock_guard lock(mutex_);
   Block* block = blocks_[connector].load(std::memory_order_acquire);
   if (block == nullptr) {
     block = new Block;
     blocks_[connector].store(block, std::memory_order_release);
   }
-  std::atomic<prometheus::Counter*>& slot = block->counters[verdict * kTypes + type];
-  if (prometheus::Counter* known = slot.load(std::memory_order_acquire)) return known;
+  std::atomic<ShardedCounter*>& slot = block->counters[verdict * kTypes + type];
+  if (ShardedCounter* known = slot.load(std::memory_order_acquire)) return known;
   const core::Ruleset& rules = config_->rules;
   std::string type_name = type == kTypes - 1 ? kOutside : core::to_string(static_cast<core::DomainType>(type));
   std::string connector_name = connector == 0 ? "" : rules.send_connectors[connector - 1].name;
-  prometheus::Counter* counter = &family_.Add({{"verdict", core::to_string(static_cast<core::Verdict>(verdict))},
-                                               {"domain_type", type_name},
-                                               {"connector", connector_name}});
+  ShardedCounter* counter =
+      &family_.counter({core::to_string(static_cast<core::Verdict>(verdict)), type_name, connector_name});
   slot.store(counter, std::memory_order_release);
   return counter;
 }
