@@ -24,6 +24,7 @@ PKGS_LIB    := fmt nlohmann_json ldap lber krb5-gssapi krb5 gnutls libidn2
 PKGS_MILTER := milter libsystemd
 PKGS_TEST   := gtest gtest_main
 PKGS_BENCH  := benchmark
+PKGS_METRICS := prometheus-cpp-pull prometheus-cpp-core
 
 comma := ,
 BUILD ?= build
@@ -42,10 +43,10 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -pthread -Imilter -MMD -MP $(SANFLAGS)
 LDFLAGS  += -pthread $(SANFLAGS)
 
-LIB_SRC    := $(sort $(wildcard milter/core/*.cpp milter/directory/*.cpp milter/runtime/*.cpp milter/util/*.cpp milter/socketmap/*.cpp))
-CLI_SRC    := $(sort $(wildcard milter/cli/*.cpp))
+LIB_SRC    := $(sort $(wildcard milter/core/*.cpp milter/directory/*.cpp milter/runtime/*.cpp milter/util/*.cpp milter/socketmap/*.cpp) milter/metrics/events.cpp)
+CLI_SRC    := $(sort $(wildcard milter/cli/*.cpp milter/graph/*.cpp))
 EXCHANGE_SRC := $(sort $(wildcard milter/exchange/*.cpp))
-DAEMON_SRC := $(sort $(wildcard milter/daemon/*.cpp))
+DAEMON_SRC := $(sort $(wildcard milter/daemon/*.cpp) $(filter-out milter/metrics/events.cpp,$(wildcard milter/metrics/*.cpp)))
 UNIT_SRC   := $(sort $(wildcard test/unit/*_test.cpp))
 TOOL_SRC   := $(sort $(wildcard test/tools/*.cpp))
 BENCH_SRC  := $(sort $(wildcard test/bench/*.cpp))
@@ -74,7 +75,7 @@ all: $(CLI) $(if $(DAEMON_SRC),$(DAEMON)) $(TOOLS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(call pkgcflags,$(PKGS_LIB) $(PKGS_MILTER) $(PKGS_TEST) $(PKGS_BENCH)) -c -o $@ $<
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(call pkgcflags,$(PKGS_LIB) $(PKGS_MILTER) $(PKGS_TEST) $(PKGS_BENCH) $(PKGS_METRICS)) -c -o $@ $<
 
 $(LIB): $(call obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
@@ -87,7 +88,7 @@ $(CLI): $(call obj,$(CLI_SRC)) $(EXCHANGE_LIB) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_LIB))
 
 $(DAEMON): $(call obj,$(DAEMON_SRC)) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MILTER) $(PKGS_LIB))
+	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MILTER) $(PKGS_METRICS) $(PKGS_LIB))
 
 $(BUILD)/%: $(BUILD)/obj/test/tools/%.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MILTER) $(PKGS_LIB))
@@ -110,7 +111,8 @@ DEBIAN_PACKAGES := g++ make pkgconf libmilter-dev libldap-dev libfmt-dev \
 	clang-14 libfuzzer-14-dev debhelper dpkg-dev lintian systemd \
 	libkrb5-dev libsasl2-dev libgnutls28-dev libsasl2-modules-gssapi-mit krb5-user samba-ad-dc samba-ad-provision ldb-tools openssl iproute2 \
 	dnsmasq-base \
-	libidn2-dev libunistring-dev
+	libidn2-dev libunistring-dev \
+	prometheus-cpp-dev graphviz curl
 
 deps:
 	@./contrib/install-deps $(DEBIAN_PACKAGES)

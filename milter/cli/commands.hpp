@@ -13,6 +13,7 @@ int run_route(const Args& args);  // splitroute route [-c FILE] [--size BYTES] [
 int run_postconf(const Args& args);  // splitroute postconf [-M] [-c FILE] [-p SOCKET] [-s SOCKET]
 int run_sendmail_config(const Args& args);  // splitroute sendmail-config [-c FILE] [-p SOCKET] [-s SOCKET]
 int run_import_exchange(const Args& args);  // splitroute import-exchange [--script FILE] ... [-o FILE]
+int run_graph(const Args& args);  // splitroute graph [-c FILE] [--format dot|svg] (milter/graph/)
 
 // usage_error - print "splitroute: MESSAGE" and the usage; returns kExitUsage.
 int usage_error(const std::string& message);

@@ -1,6 +1,6 @@
 // main.cpp - splitroute(1): check a rule file, explain routing decisions,
 // print the Postfix or Sendmail settings a rule file needs, import an
-// Exchange organisation's routing.
+// Exchange organisation's routing, draw the routing.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "       splitroute import-exchange [--accepted-domains FILE] [--send-connectors FILE]\n"
     "                                  [--recipients FILE] [--script FILE] [--organization NAME]\n"
     "                                  [-o RULES.json] [--recipients-out FILE]\n"
+    "       splitroute graph [-c FILE] [--format dot|svg]\n"
     "       splitroute --version\n";
 
 struct Command {
@@ -34,6 +35,7 @@ constexpr Command kCommands[] = {
     {"postconf", run_postconf},
     {"sendmail-config", run_sendmail_config},
     {"import-exchange", run_import_exchange},
+    {"graph", run_graph},
 };
 
 }  // namespace

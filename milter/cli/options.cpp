@@ -60,6 +60,8 @@ std::string parse_options(const std::vector<std::string>& args, std::string_view
       out.milter_socket = value;
     } else if (name == "s") {
       out.socketmap_socket = value;
+    } else if (name == "format") {
+      out.format = value;
     } else if (name == "size") {
       out.size = parse_bytes(value);
       if (!out.size) return "--size needs a number of bytes, got \"" + value + "\"";

@@ -24,6 +24,7 @@ struct Options {
   std::string socketmap_socket;             // -s SOCKET
   bool master = false;                      // -M (postconf: master.cf services)
   bool connect = false;                     // --connect (check: try every LDAP URI)
+  std::string format;                       // --format (graph: dot or svg)
   std::vector<std::string> operands;
 };
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "daemon/log.hpp"
+#include "metrics/metrics.hpp"
 
 namespace splitroute::daemon {
 namespace {
@@ -71,16 +72,23 @@ bool reload_config(ConfigStore& store, const std::string& path) {
   log_info("reloading {}", path);
   runtime::ConfigLoad load = runtime::load_config(path, true, recipients_notice);
   log_diagnostics(load);
+  metrics::Metrics* m = metrics::installed();
   if (!load.config) {
     log_error("reload of {} failed; keeping the previous configuration", path);
+    if (m) m->config_reload(false);
     return false;
   }
   if (!load.directory_problem.empty()) {
     log_error("reload of {} failed: directory unusable; keeping the previous configuration", path);
+    if (m) m->config_reload(false);
     return false;
   }
   log_info("configuration reloaded from {}: {}", path, describe_config(*load.config));
   store.replace(std::move(load.config));
+  if (m) {
+    m->config_reload(true);
+    m->config_loaded();
+  }
   return true;
 }
 

@@ -9,14 +9,17 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <cstring>
+#include <span>
 #include <string>
 
 #include "core/utf8.hpp"
+#include "daemon/log_queue.hpp"
 
 namespace splitroute::daemon {
 namespace {
@@ -86,22 +89,61 @@ bool needs_sanitizing(std::string_view text) {
   return false;
 }
 
-// write_stderr - "ident: prefixtext\n" in one writev(2) and no lock: the
-// kernel keeps one system call's bytes together (a pipe up to PIPE_BUF,
-// which is more than a line can be; a file through its offset lock), so
-// lines from many threads never interleave and none waits for another.
-void write_stderr(Level level, std::string_view text) {
-  std::string stamp;
-  if (g_timestamps) {
-    auto now = std::chrono::system_clock::now().time_since_epoch();
-    stamp = format_log_time(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) + " ";
-  }
-  std::string_view parts[] = {stamp, kIdent, ": ", prefix(level), text, "\n"};
-  iovec iov[std::size(parts)];
-  for (std::size_t i = 0; i < std::size(parts); ++i) iov[i] = {const_cast<char*>(parts[i].data()), parts[i].size()};
-  while (::writev(STDERR_FILENO, iov, static_cast<int>(std::size(iov))) < 0 && errno == EINTR) {
+std::int64_t now_ms() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+}
+
+// writev_all - write every byte of `iov` (advancing past partial writes).
+void writev_all(iovec* iov, std::size_t count) {
+  while (count > 0) {
+    ssize_t n = ::writev(STDERR_FILENO, iov, static_cast<int>(count));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere to write to: nothing else to do
+    auto left = static_cast<std::size_t>(n);
+    while (count > 0 && left >= iov->iov_len) {
+      left -= iov->iov_len;
+      ++iov;
+      --count;
+    }
+    if (count > 0) {
+      iov->iov_base = static_cast<char*>(iov->iov_base) + left;
+      iov->iov_len -= left;
+    }
   }
 }
+
+// write_records - the records in order: each to syslog, and to stderr as
+// "[time ]ident: prefixtext\n", many lines per writev(2).
+void write_records(std::span<const LogRecord> records) {
+  if (g_to_syslog) {
+    for (const LogRecord& r : records) {
+      auto level = static_cast<Level>(r.level);
+      syslog(priority(level), "%s%.*s", prefix(level), static_cast<int>(r.text.size()), r.text.data());
+    }
+  }
+  if (!g_to_stderr) return;
+  constexpr std::size_t kLinesPerWrite = 64, kParts = 6;
+  const bool stamped = g_timestamps;
+  char stamps[kLinesPerWrite][kLogTimeSize + 1];
+  iovec iov[kLinesPerWrite * kParts];
+  for (std::size_t first = 0; first < records.size(); first += kLinesPerWrite) {
+    std::size_t n = 0;
+    for (std::size_t i = first; i < records.size() && i < first + kLinesPerWrite; ++i) {
+      const LogRecord& r = records[i];
+      char* stamp = stamps[i - first];
+      std::size_t stamp_size = stamped ? format_log_time(r.ms, stamp) : 0;
+      if (stamped) stamp[stamp_size++] = ' ';
+      std::string_view parts[kParts] = {{stamp, stamp_size}, kIdent, ": ", prefix(static_cast<Level>(r.level)),
+                                        r.text, "\n"};
+      for (std::string_view part : parts) iov[n++] = {const_cast<char*>(part.data()), part.size()};
+    }
+    writev_all(iov, n);
+  }
+}
+
+LogQueue* g_queue = nullptr;  // set once by log_start_writer, never freed
+std::atomic<void (*)()> g_on_wait{nullptr};
 
 }  // namespace
 
@@ -126,14 +168,46 @@ bool stderr_is_journal() {
   return st.st_dev == device && st.st_ino == inode;
 }
 
-std::string format_log_time(long long ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return text;
+// format_log_time - the date and time part is formatted once a second (per
+// thread: the writer's), the milliseconds at every line: snprintf and
+// gmtime_r for each line cost more than the rest of the writer's work.
+std::size_t format_log_time(std::int64_t ms, char* out) {
+  constexpr std::size_t kSeconds = 19;  // "YYYY-MM-DDTHH:MM:SS"
+  thread_local std::int64_t cached_second = INT64_MIN;
+  thread_local char cached[kSeconds + 1] = {};
+  std::int64_t second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  if (second != cached_second) {
+    std::time_t seconds = static_cast<std::time_t>(second);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[64];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::memcpy(cached, text, kSeconds);
+    cached_second = second;
+  }
+  auto millis = static_cast<int>(ms - second * 1000);
+  std::memcpy(out, cached, kSeconds);
+  out[kSeconds] = '.';
+  out[kSeconds + 1] = static_cast<char>('0' + millis / 100);
+  out[kSeconds + 2] = static_cast<char>('0' + millis / 10 % 10);
+  out[kSeconds + 3] = static_cast<char>('0' + millis % 10);
+  out[kSeconds + 4] = 'Z';
+  return kLogTimeSize;
+}
+
+std::string format_log_time(std::int64_t ms) {
+  char text[kLogTimeSize];
+  return std::string(text, format_log_time(ms, text));
+}
+
+void log_start_writer(std::size_t capacity, void (*on_wait)()) {
+  g_on_wait = on_wait;
+  if (g_queue == nullptr) g_queue = new LogQueue(capacity, write_records);
+}
+
+void log_stop_writer() {
+  if (g_queue != nullptr) g_queue->stop();
 }
 
 std::string sanitize_log_text(std::string_view text) {
@@ -154,8 +228,14 @@ void log_line(Level level, std::string_view text) {
     sanitized = sanitize_log_text(text);
     text = sanitized;
   }
-  if (g_to_syslog) syslog(priority(level), "%s%.*s", prefix(level), static_cast<int>(text.size()), text.data());
-  if (g_to_stderr) write_stderr(level, text);
+  if (g_queue != nullptr) {
+    if (g_queue->push(static_cast<int>(level), now_ms(), text)) {
+      if (auto on_wait = g_on_wait.load(std::memory_order_relaxed)) on_wait();
+    }
+    return;
+  }
+  LogRecord record{static_cast<int>(level), now_ms(), std::string(text)};
+  write_records(std::span<const LogRecord>(&record, 1));
 }
 
 }  // namespace splitroute::daemon

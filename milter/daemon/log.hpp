@@ -6,9 +6,12 @@
 // line starts with the UTC time, "2026-12-03T07:02:08.123Z ".  Every line
 // passes through one sanitiser (control characters become '?', length is
 // capped), because parts of it come from the network.  Thread-safe.
+// Once log_start_writer() has run, log_line() only queues the line and one
+// writer thread writes it, so a request thread never waits for the disk.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +33,20 @@ struct LogSettings {
 // sets JOURNAL_STREAM=dev:inode; the journal adds its own timestamps).
 bool stderr_is_journal();
 
-// format_log_time - "YYYY-MM-DDTHH:MM:SS.mmmZ" for `ms` since the epoch.
-std::string format_log_time(long long ms);
+// format_log_time - "YYYY-MM-DDTHH:MM:SS.mmmZ" for `ms` since the epoch
+// (into `out`, at most kLogTimeSize bytes: returns the size).
+inline constexpr std::size_t kLogTimeSize = 24;  // always exactly this long
+std::size_t format_log_time(std::int64_t ms, char* out);
+std::string format_log_time(std::int64_t ms);
+
+// log_start_writer - from now on lines go through a queue of `capacity`
+// lines to one writer thread (daemon/log_queue.hpp); `on_wait` is called
+// each time a thread had to wait for room.  Start it after daemonising.
+void log_start_writer(std::size_t capacity, void (*on_wait)() = nullptr);
+
+// log_stop_writer - write out the queue and stop its thread; later lines
+// are written at once.  Call it last, after the threads that log.
+void log_stop_writer();
 
 // log_open - (re)configure the log; call before any thread starts.
 void log_open(const LogSettings& settings);

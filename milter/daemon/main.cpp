@@ -28,6 +28,7 @@
 #include "daemon/log.hpp"
 #include "daemon/notify.hpp"
 #include "daemon/options.hpp"
+#include "metrics/metrics.hpp"
 #include "daemon/process.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/socketmap_service.hpp"
@@ -143,6 +144,43 @@ int check_only(const Options& options) {
   return kExitOk;
 }
 
+// open_metrics - the Prometheus endpoint at `address`, counting from now.
+std::unique_ptr<metrics::Metrics> open_metrics(const std::string& address) {
+  try {
+    auto metrics = std::make_unique<metrics::Metrics>(address, util::version());
+    metrics->config_loaded();
+    return metrics;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("-M {}: cannot serve metrics: {}", address, e.what()));
+  }
+}
+
+// MetricsInstalled - the metrics installed for the daemon's threads while
+// it serves, uninstalled before they are destroyed.
+struct MetricsInstalled {
+  explicit MetricsInstalled(metrics::Metrics* metrics) { metrics::install(metrics); }
+  ~MetricsInstalled() { metrics::install(nullptr); }
+  MetricsInstalled(const MetricsInstalled&) = delete;
+  MetricsInstalled& operator=(const MetricsInstalled&) = delete;
+};
+
+// AsyncLog - log lines go through the writer thread while the daemon
+// serves; every queued line is written before start() returns.
+// 1024 lines: 10 ms of recipients at 100 000 a second, 0.5 MiB of buffers.
+constexpr std::size_t kLogQueueLines = 1024;
+
+struct AsyncLog {
+  explicit AsyncLog(bool counted) {
+    void (*count_wait)() = [] {
+      if (metrics::Metrics* m = metrics::installed()) m->log_queue_wait();
+    };
+    log_start_writer(kLogQueueLines, counted ? count_wait : nullptr);
+  }
+  ~AsyncLog() { log_stop_writer(); }
+  AsyncLog(const AsyncLog&) = delete;
+  AsyncLog& operator=(const AsyncLog&) = delete;
+};
+
 int start(Options options) {
   options.rules = absolute(options.rules);
   options.pidfile = absolute(options.pidfile);
@@ -169,15 +207,20 @@ int start(Options options) {
   // Both socket files go when the daemon stops (last, after the servers).
   util::SocketFile milter_file(util::unix_socket_path(options.socket));
   util::SocketFile socketmap_file(util::unix_socket_path(options.socketmap));
+  std::unique_ptr<metrics::Metrics> metrics;  // before the privileges go: the port may be < 1024
+  if (!options.metrics.empty()) metrics = open_metrics(options.metrics);
+  const MetricsInstalled installed(metrics.get());
   std::optional<PidFile> pidfile;
   if (!options.pidfile.empty()) pidfile.emplace(options.pidfile);
   if (identity) drop_privileges(*identity);
 
   std::string socketmap_note = options.socketmap.empty() ? "" : ", socketmap on " + options.socketmap;
+  if (metrics) socketmap_note += ", metrics on http://" + options.metrics + "/metrics";
   log_info("starting on {}{} with {}: {} (version {})", options.socket, socketmap_note,
            options.rules, describe_config(*config), util::version());
   config.reset();
   if (daemon) daemon->ready();
+  const AsyncLog async_log(metrics != nullptr);
   return serve(options, std::move(socketmap_listener));
 }
 

@@ -224,15 +224,15 @@ std::vector<Header> headers_to_add(const Message& message) {
   return headers;
 }
 
-std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_address, const core::Ruleset& rules,
-                          const runtime::Resolution& resolution, const std::optional<core::Reply>& reply) {
+void append_rcpt_log_line(std::string& line, std::string_view queue_id, std::string_view raw_address,
+                          const core::Ruleset& rules, const runtime::Resolution& resolution,
+                          const std::optional<core::Reply>& reply) {
   // Written for every recipient, so built by appending parts to one
-  // string: no format parsing, no temporary strings.
+  // string the caller keeps: no format parsing, no temporary strings, and
+  // once the string has grown, no allocation.
   const core::Decision& d = resolution.decision;
   bool parsed = resolution.error.empty();
   auto [local, at, domain] = logged_address(raw_address, resolution);
-  std::string line;
-  line.reserve(kRcptLineCapacity);
   append_all(line, {queue_id.empty() ? "NOQUEUE" : queue_id, ": rcpt=<", local, at, domain, "> domain=",
                     parsed ? std::string_view(resolution.address.domain) : "-", " type=", domain_type(rules, d),
                     " lookup=", core::to_string(d.lookup), " verdict=",
@@ -242,6 +242,13 @@ std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_addres
   if (d.verification != core::Lookup::none) append_all(line, {" verify=", core::to_string(d.verification)});
   append_all(line, {" reply=", reply ? std::string_view(reply->code) : "-", reply ? " " : "",
                     reply ? std::string_view(reply->xcode) : "", observe_note(rules, reply, false)});
+}
+
+std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_address, const core::Ruleset& rules,
+                          const runtime::Resolution& resolution, const std::optional<core::Reply>& reply) {
+  std::string line;
+  line.reserve(kRcptLineCapacity);
+  append_rcpt_log_line(line, queue_id, raw_address, rules, resolution, reply);
   return line;
 }
 

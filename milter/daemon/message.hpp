@@ -136,6 +136,11 @@ std::vector<Header> headers_to_add(const Message& message);
 // connector=C nexthop=N reply=-|CODE XCODE", plus the observe note.
 std::string rcpt_log_line(std::string_view queue_id, std::string_view raw_address, const core::Ruleset& rules,
                           const runtime::Resolution& resolution, const std::optional<core::Reply>& reply);
+// append_rcpt_log_line - the same line appended to `line` (a buffer the
+// caller reuses: no allocation once it has grown).
+void append_rcpt_log_line(std::string& line, std::string_view queue_id, std::string_view raw_address,
+                          const core::Ruleset& rules, const runtime::Resolution& resolution,
+                          const std::optional<core::Reply>& reply);
 
 // message_log_line - "QID: message rcpts=N to=<a@b>,<c@d> relayed=N
 // hops=N loop=L rcpt_hash=H action=A reply=R", plus the observe note;

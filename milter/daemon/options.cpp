@@ -4,7 +4,7 @@
 namespace splitroute::daemon {
 namespace {
 
-constexpr std::string_view kWithValue = "cmpPsu";
+constexpr std::string_view kWithValue = "cmMpPsu";
 constexpr std::string_view kFlags = "fhnvV";
 
 // apply_value - store the value of option `letter`; "" or a usage error.
@@ -31,6 +31,10 @@ std::string apply_value(char letter, const std::string& value, Options& out) {
       break;
     case 'u':
       out.user = value;
+      break;
+    case 'M':
+      if (!valid_metrics_address(value)) return "-M: bad address \"" + value + "\" (want ADDRESS:PORT, e.g. 127.0.0.1:9465)";
+      out.metrics = value;
       break;
   }
   return {};
@@ -64,6 +68,19 @@ void apply_flag(char letter, Options& out) {
 }
 
 }  // namespace
+
+bool valid_metrics_address(std::string_view text) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  std::string_view port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5) return false;
+  unsigned number = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    number = number * 10 + static_cast<unsigned>(c - '0');
+  }
+  return number > 0 && number <= 65535;
+}
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
   OptionsResult result;
@@ -120,10 +137,11 @@ std::optional<unsigned> parse_socket_mode(std::string_view text) {
 
 std::string usage() {
   return "usage: splitroute-milter [-fhnvV] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-s SOCKET]\n"
-         "                         [-u USER[:GROUP]]\n"
+         "                         [-u USER[:GROUP]] [-M ADDRESS:PORT]\n"
          "  -c RULES   rule file (default /etc/splitroute/rules.json)\n"
          "  -f         stay in the foreground and log to stderr\n"
          "  -h         show this help\n"
+         "  -M ADDRESS:PORT  serve Prometheus metrics at http://ADDRESS:PORT/metrics (default: off)\n"
          "  -m MODE    unix socket permissions, octal (default: socket_mode from the rules, else 0660)\n"
          "  -n         check the configuration and exit\n"
          "  -p SOCKET  unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST\n"

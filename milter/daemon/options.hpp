@@ -1,7 +1,7 @@
 // options.hpp - splitroute-milter's command line (sendmail milter style).
 //
 //   splitroute-milter [-fhnv] [-c RULES] [-m MODE] [-p SOCKET] [-P PIDFILE] [-s SOCKET]
-//                     [-u USER[:GROUP]]
+//                     [-u USER[:GROUP]] [-M ADDRESS:PORT]
 //
 // Pure: parse_options() neither prints nor exits; main() decides.
 #pragma once
@@ -31,6 +31,7 @@ struct Options {
   std::string user;                     // -u USER[:GROUP]
   std::string pidfile;                  // -P
   std::optional<unsigned> socket_mode;  // -m (wins over the rules' socket_mode)
+  std::string metrics;                  // -M ADDRESS:PORT; empty: no metrics
 };
 
 struct OptionsResult {
@@ -41,6 +42,9 @@ struct OptionsResult {
 // parse_options - `args` without the program name.  Flags may be grouped
 // ("-fv") and option values attached ("-p/x") or separate ("-p /x").
 OptionsResult parse_options(const std::vector<std::string>& args);
+
+// valid_metrics_address - "HOST:PORT" with a port of 1-65535 ("[::1]:9465" too).
+bool valid_metrics_address(std::string_view text);
 
 // parse_socket_mode - 3 or 4 octal digits, at most 0777.
 std::optional<unsigned> parse_socket_mode(std::string_view text);

@@ -38,6 +38,19 @@ const char* queue_id_or_noqueue(const Message& message) {
 Connection::Connection(runtime::ConfigPtr config, std::string organization)
     : config_(std::move(config)), organization_(std::move(organization)) {
   if (!config_) throw std::logic_error("connection without a configuration");
+  if (metrics::Metrics* m = metrics::installed()) {
+    counters_ = m->recipients_for(config_);
+    m->connection_opened();
+  }
+}
+
+Connection::~Connection() {
+  if (metrics::Metrics* m = metrics::installed()) m->connection_closed();
+}
+
+sfsistat Connection::reply(MilterCtx& ctx, const core::Reply& reply) {
+  if (metrics::Metrics* m = metrics::installed()) m->reply(reply.xcode);
+  return ctx.reply(reply);
 }
 
 Message& Connection::message(const MilterCtx& ctx) {
@@ -63,8 +76,9 @@ sfsistat Connection::on_envfrom(MilterCtx& ctx, std::span<const std::string_view
 
 sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view> args) {
   Message& msg = message(ctx);
-  std::string raw = args.empty() ? std::string() : std::string(args[0]);
-  if (raw.empty()) raw = ctx.macro("{rcpt_addr}").value_or("");
+  std::string from_macro;  // only when the MTA sent no argument
+  std::string_view raw = args.empty() ? std::string_view() : args[0];
+  if (raw.empty()) raw = from_macro = ctx.macro("{rcpt_addr}").value_or("");
   runtime::Resolution resolution = runtime::resolve(*config_, raw, msg.size);
   runtime::verify_recipient(*config_, resolution);
   RcptOutcome outcome = judge_recipient(rules(), resolution, msg);
@@ -73,7 +87,10 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
       note_rewrite(msg, std::move(*rewrite));
     }
   }
-  log_line(Level::info, rcpt_log_line(msg.queue_id, raw, rules(), resolution, outcome.reply));
+  if (counters_) counters_->count(resolution);
+  log_buffer_.clear();
+  append_rcpt_log_line(log_buffer_, msg.queue_id, raw, rules(), resolution, outcome.reply);
+  log_line(Level::info, log_buffer_);
   if (resolution.answer.result == core::Lookup::error) {
     log_warning("{}: directory lookup failed: {}", queue_id_or_noqueue(msg), resolution.answer.detail);
   }
@@ -81,7 +98,7 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
     log_warning("{}: verification lookup failed: {}", queue_id_or_noqueue(msg), resolution.verification.detail);
   }
   if (!outcome.reply || observing()) return SMFIS_CONTINUE;
-  return ctx.reply(*outcome.reply);
+  return reply(ctx, *outcome.reply);
 }
 
 sfsistat Connection::on_header(MilterCtx& ctx, std::string_view name, std::string_view value) {
@@ -94,15 +111,16 @@ sfsistat Connection::on_eom(MilterCtx& ctx) {
   MessageVerdict verdict = judge_message(rules(), msg);
   log_line(Level::info, message_log_line(rules(), msg, verdict));
   if (observing()) return SMFIS_CONTINUE;
+  if (metrics::Metrics* m = metrics::installed()) m->loop_stopped(verdict.loop.kind);
   return apply_message_verdict(ctx, msg, verdict);
 }
 
 sfsistat Connection::apply_message_verdict(MilterCtx& ctx, const Message& msg, const MessageVerdict& verdict) {
-  if (verdict.reply) return ctx.reply(*verdict.reply);
+  if (verdict.reply) return reply(ctx, *verdict.reply);
   if (!verdict.quarantine.empty() && !ctx.quarantine(verdict.quarantine)) {
     // Letting a looping message through would keep the loop going.
     log_warning("{}: cannot quarantine the message; rejecting it instead", queue_id_or_noqueue(msg));
-    return ctx.reply(core::make_reply(core::ReplyKind::routing_loop));
+    return reply(ctx, core::make_reply(core::ReplyKind::routing_loop));
   }
   for (const auto& [name, value] : headers_to_add(msg)) {
     if (ctx.add_header(name, value)) {
@@ -122,7 +140,7 @@ sfsistat Connection::apply_rewrites(MilterCtx& ctx, const Message& msg) {
     if (!ctx.add_recipient(rewrite.replacement, rewrite.esmtp_args) || !ctx.delete_recipient(rewrite.original)) {
       log_warning("{}: cannot rewrite recipient {} (does the MTA let milters change recipients?); deferring",
                   queue_id_or_noqueue(msg), rewrite.original);
-      return ctx.reply(core::make_reply(core::ReplyKind::internal_error));
+      return reply(ctx, core::make_reply(core::ReplyKind::internal_error));
     }
     log_line(Level::info, rewrite_log_line(msg.queue_id, rewrite));
   }

@@ -17,6 +17,7 @@
 
 #include "daemon/message.hpp"
 #include "daemon/milter_ctx.hpp"
+#include "metrics/metrics.hpp"
 #include "runtime/config.hpp"
 
 namespace splitroute::daemon {
@@ -24,6 +25,7 @@ namespace splitroute::daemon {
 class Connection {
  public:
   Connection(runtime::ConfigPtr config, std::string organization);
+  ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -42,10 +44,14 @@ class Connection {
   Message take_message(const MilterCtx& ctx);
   sfsistat apply_message_verdict(MilterCtx& ctx, const Message& message, const MessageVerdict& verdict);
   sfsistat apply_rewrites(MilterCtx& ctx, const Message& message);
+  // reply - send `reply` to the MTA (and count it).
+  sfsistat reply(MilterCtx& ctx, const core::Reply& reply);
 
   runtime::ConfigPtr config_;
   std::string organization_;
   std::optional<Message> message_;
+  std::shared_ptr<metrics::RecipientCounters> counters_;  // null without metrics
+  std::string log_buffer_;  // the recipient's log line, reused
 };
 
 // open_connection - a Connection on the current configuration, naming this

@@ -1,4 +1,4 @@
-// socketmap_service.cpp - the daemon's socketmap server: socket, hooks, log.
+// socketmap_service.cpp - the daemon's socketmap server: socket, hooks, log, metrics.
 #include "daemon/socketmap_service.hpp"
 
 #include <stdexcept>
@@ -6,6 +6,7 @@
 #include "daemon/config_store.hpp"
 #include "daemon/listener.hpp"
 #include "daemon/log.hpp"
+#include "metrics/metrics.hpp"
 #include "util/listen_socket.hpp"
 #include "util/socket_spec.hpp"
 
@@ -13,6 +14,7 @@ namespace splitroute::daemon {
 namespace {
 
 void log_answer(const socketmap::Reply& reply) {
+  if (metrics::Metrics* m = metrics::installed()) m->socketmap_request(reply.map, reply.status);
   bool failed = reply.status == socketmap::Status::temp || reply.status == socketmap::Status::perm;
   if (failed) {
     log_warning("socketmap: {}", socketmap::log_text(reply));

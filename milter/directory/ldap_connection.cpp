@@ -12,6 +12,7 @@
 #include "core/ascii.hpp"
 #include "directory/ldap_sasl.hpp"
 #include "directory/ldap_tls.hpp"
+#include "metrics/events.hpp"
 
 namespace splitroute::directory {
 
@@ -234,6 +235,9 @@ std::unique_ptr<LdapConnection> LdapConnection::open(const core::LdapConfig& con
     if (result.ld) return std::unique_ptr<LdapConnection>(new LdapConnection(std::move(result.ld), uri));
     problems.push_back(std::move(result.error));
     if (!result.try_next) break;
+    if (&uri != &config.uris.back()) {
+      if (metrics::Events* events = metrics::events()) events->ldap_failover();
+    }
   }
   error = problems.empty() ? std::string("no LDAP URI is configured") : join(problems, "; ");
   return nullptr;

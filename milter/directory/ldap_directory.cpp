@@ -24,6 +24,7 @@
 #include "directory/ldap_pool.hpp"
 #include "directory/unavailable_directory.hpp"
 #include "util/file.hpp"
+#include "metrics/events.hpp"
 
 namespace splitroute::directory {
 
@@ -82,6 +83,7 @@ class LdapDirectory final : public Directory {
 };
 
 Answer LdapDirectory::lookup(std::string_view key) {
+  const metrics::RoundTripTimer timer;
   try {
     return search(key);
   } catch (const std::exception& e) {

@@ -1,6 +1,9 @@
 // resolve.cpp - one recipient, from address text to decision.
 #include "runtime/resolve.hpp"
 
+#include "directory/cache.hpp"
+#include "metrics/events.hpp"
+
 namespace splitroute::runtime {
 namespace {
 
@@ -12,6 +15,10 @@ core::DirectoryAnswer look_up(const Config& config, const core::Plan& plan, core
   for (const std::string& key : plan.keys) {
     answer = config.directory->lookup(key);
     answered = &key;
+    if (metrics::Events* events = metrics::events()) {
+      bool cached = answer.detail == directory::kCacheDetail;
+      events->directory_lookup(answer.result, cached ? metrics::Source::cache : metrics::Source::directory);
+    }
     if (answer.result != core::Lookup::miss) break;
   }
   if (trail != nullptr && answered != nullptr) {  // only an explanation pays for these copies

@@ -144,6 +144,23 @@ constexpr MapEntry kMaps[] = {
     {"verify", verify_map},
 };
 
+}  // namespace
+
+bool is_map(std::string_view name) {
+  for (const MapEntry& entry : kMaps) {
+    if (entry.name == name) return true;
+  }
+  return false;
+}
+
+std::vector<std::string_view> map_names() {
+  std::vector<std::string_view> names;
+  for (const MapEntry& entry : kMaps) names.push_back(entry.name);
+  return names;
+}
+
+namespace {
+
 const MapEntry* find_map(std::string_view name) {
   for (const MapEntry& entry : kMaps) {
     if (entry.name == name) return &entry;

@@ -28,6 +28,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/config.hpp"
 
@@ -51,6 +52,11 @@ struct Reply {
 Reply answer(const runtime::Config* config, std::string_view request);
 
 const char* to_string(Status status);
+
+// map_names - the map names this server answers ("transport", ...);
+// is_map - whether `name` is one of them.
+std::vector<std::string_view> map_names();
+bool is_map(std::string_view name);
 
 // log_text - "map=transport key=<a@b> reply=OK smtp:[192.0.2.10]:25", plus
 // " (detail)" when there is one; the key cut to kMaxLoggedKey bytes.

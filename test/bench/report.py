@@ -114,7 +114,7 @@ def p2_rows():
         by.setdefault((r["filter"], r["connections"]), {})[r["run"]] = r
     paired = lambda a, b: [a[k]["rcpts_per_s"] / b[k]["rcpts_per_s"] for k in sorted(a) if k in b]
     for n in CONNECTIONS:
-        sr, quiet, null = (by.get((f, n), {}) for f in ("splitroute", "quiet", "null"))
+        sr, nometrics, quiet, null = (by.get((f, n), {}) for f in ("splitroute", "nometrics", "quiet", "null"))
         plural = "s" if n > 1 else ""
         for name, runs in (("splitroute", sr), ("null-milter", null)):
             rates = [r["rcpts_per_s"] for r in runs.values()]
@@ -125,13 +125,15 @@ def p2_rows():
                 if p50 else "-")
         cpu = [statistics.median(r["server_cpu_s"] * 1e6 / r["rcpts_sent"] for r in runs.values())
                if runs and all("server_cpu_s" in r and r["rcpts_sent"] for r in runs.values()) else None
-               for runs in (sr, quiet, null)]
-        if None not in cpu:
-            row("P2", "  filter CPU per RCPT (us): splitroute / log discarded / null",
-                text=" / ".join(f"{c:.1f}" for c in cpu))
+               for runs in (sr, nometrics, quiet, null) if runs]
+        if cpu and None not in cpu:
+            label = "splitroute / metrics off / log discarded / null" if nometrics else "splitroute / log discarded / null"
+            row("P2", f"  filter CPU per RCPT (us): {label}", text=" / ".join(f"{c:.1f}" for c in cpu))
         ratios = paired(sr, null)
         row("P2", f"  ratio splitroute / null, {n} connection{plural}", ratios, fmt_ratio, ">= 0.9",
             bool(ratios) and statistics.median(ratios) >= 0.9)
+        if nometrics:
+            row("P2", "  the same with metrics off (no -M)", paired(nometrics, null), fmt_ratio)
         if quiet:
             row("P2", "  the same with splitroute's log discarded", paired(quiet, null), fmt_ratio)
     refused = sum(r["answers"]["rejected"] + r["answers"]["tempfailed"] + r["answers"]["other"] + r["errors"]

@@ -1,14 +1,20 @@
-// daemon_log_test.cpp - the daemon log's timestamps and journal detection.
+// daemon_log_test.cpp - the daemon log: timestamps, journal detection, and
+// the queue that hands lines to the writer thread (order, waits, drain).
 //
-// The daemon's sources are not part of the library, so log.cpp is compiled
-// into this test directly.
+// The daemon's sources are not part of the library, so log.cpp and
+// log_queue.cpp are compiled into this test directly.
 #include "daemon/log.cpp"
+#include "daemon/log_queue.cpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -25,6 +31,8 @@ TEST(LogTime, IsIsoUtcWithMilliseconds) {
       {0, "1970-01-01T00:00:00.000Z"},
       {1796281328123, "2026-12-03T07:02:08.123Z"},
       {951782400007, "2000-02-29T00:00:00.007Z"},
+      {951782400999, "2000-02-29T00:00:00.999Z"},  // the same second again (cached)
+      {951782401000, "2000-02-29T00:00:01.000Z"},
   };
   for (const Row& row : rows) EXPECT_EQ(format_log_time(row.ms), row.want);
 }
@@ -45,6 +53,73 @@ TEST(StderrIsJournal, OnlyWhenJournalStreamNamesFdTwo) {
   ::setenv("JOURNAL_STREAM", self.c_str(), 1);
   EXPECT_TRUE(stderr_is_journal());
   ::unsetenv("JOURNAL_STREAM");
+}
+
+// Collected - what a queue's writer received, in order.
+struct Collected {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  LogQueue::Sink sink() {
+    return [this](std::span<const LogRecord> records) {
+      const std::lock_guard lock(mutex);
+      for (const LogRecord& r : records) lines.push_back(r.text);
+    };
+  }
+};
+
+TEST(LogQueue, KeepsEveryLineInOrderPerThreadAndDrainsAtStop) {
+  constexpr int kThreads = 8, kLines = 5000;
+  Collected out;
+  LogQueue queue(64, out.sink());  // small: the threads must wait for room
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&queue, t] {
+      for (int i = 0; i < kLines; ++i) queue.push(0, 0, fmt::format("t{} {}", t, i));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  queue.stop();
+  ASSERT_EQ(out.lines.size(), std::size_t{kThreads * kLines});
+  std::map<int, int> next;  // per thread, the next line expected
+  for (const std::string& line : out.lines) {
+    int t = 0, i = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "t%d %d", &t, &i), 2);
+    EXPECT_EQ(i, next[t]) << line;
+    next[t] = i + 1;
+  }
+}
+
+// The writer is held inside its sink while a thread pushes more lines than
+// the ring holds: that thread must wait (and be counted), and every line
+// is written once the writer moves on.
+TEST(LogQueue, AFullQueueMakesTheThreadWaitAndCountsIt) {
+  std::mutex gate;
+  std::unique_lock held(gate);
+  std::atomic<int> written{0};
+  LogQueue queue(2, [&](std::span<const LogRecord> records) {
+    const std::lock_guard pass(gate);
+    written += static_cast<int>(records.size());
+  });
+  std::thread pusher([&queue] {
+    for (int i = 0; i < 10; ++i) queue.push(0, 0, "line");
+  });
+  for (int polls = 0; queue.waits() == 0 && polls < 5000; ++polls) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // poll interval, bounded
+  }
+  EXPECT_GE(queue.waits(), 1u);
+  held.unlock();
+  pusher.join();
+  queue.stop();
+  EXPECT_EQ(written.load(), 10);
+}
+
+TEST(LogQueue, WritesAtOnceAfterStop) {
+  Collected out;
+  LogQueue queue(4, out.sink());
+  queue.push(0, 0, "before");
+  queue.stop();
+  EXPECT_FALSE(queue.push(0, 0, "after"));
+  EXPECT_EQ(out.lines, (std::vector<std::string>{"before", "after"}));
 }
 
 }  // namespace

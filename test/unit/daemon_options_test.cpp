@@ -26,7 +26,8 @@ TEST(ParseOptions, UsesDefaultsWithoutArguments) {
 
 TEST(ParseOptions, ReadsEveryOptionInSeparateAndAttachedForms) {
   OptionsResult r = parse_options({"-f", "-v", "-v", "-n", "-c", "/r.json", "-pinet:8899@127.0.0.1", "-P", "/run/p.pid",
-                                   "-u", "milter:postfix", "-m", "0640", "-s", "unix:/run/splitroute/socketmap.sock"});
+                                   "-u", "milter:postfix", "-m", "0640", "-s", "unix:/run/splitroute/socketmap.sock",
+                                   "-M", "127.0.0.1:9465"});
   ASSERT_EQ(r.error, "");
   EXPECT_TRUE(r.options.foreground);
   EXPECT_TRUE(r.options.check_only);
@@ -37,6 +38,9 @@ TEST(ParseOptions, ReadsEveryOptionInSeparateAndAttachedForms) {
   EXPECT_EQ(r.options.user, "milter:postfix");
   EXPECT_EQ(r.options.socket_mode, 0640u);
   EXPECT_EQ(r.options.socketmap, "unix:/run/splitroute/socketmap.sock");
+  EXPECT_EQ(r.options.metrics, "127.0.0.1:9465");
+  EXPECT_EQ(parse_options({}).options.metrics, "") << "metrics are off by default";
+  EXPECT_EQ(parse_options({"-M[::1]:9465"}).options.metrics, "[::1]:9465");
 }
 
 TEST(ParseOptions, TakesASocketmapSocketWithoutAMilterSocket) {
@@ -70,6 +74,9 @@ TEST(ParseOptions, ReportsUsageErrors) {
       {{"-p", "tcp:25"}, "-p: bad socket \"tcp:25\" (want unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST)"},
       {{"-s", "inet:0@127.0.0.1"}, "-s: bad port \"0\" (want 1..65535)"},
       {{"-s"}, "-s needs a value"},
+      {{"-M", "9465"}, "-M: bad address \"9465\" (want ADDRESS:PORT, e.g. 127.0.0.1:9465)"},
+      {{"-M", "127.0.0.1:0"}, "-M: bad address \"127.0.0.1:0\" (want ADDRESS:PORT, e.g. 127.0.0.1:9465)"},
+      {{"-M", "127.0.0.1:http"}, "-M: bad address \"127.0.0.1:http\" (want ADDRESS:PORT, e.g. 127.0.0.1:9465)"},
       {{"-p", "inet:25@h", "-s", "inet:25@h"}, "-s and -p name the same socket \"inet:25@h\""},
       {{"-p", "unix:/run/x.sock", "-s", "local:/run/x.sock"}, "-s and -p name the same socket \"local:/run/x.sock\""},
       {{"-s", "unix:/run/splitroute/milter.sock"},

@@ -1,0 +1,56 @@
+// sharded_counter.hpp - counters the request threads add to without
+// sharing a cache line, exposed to Prometheus as counter families.
+//
+// prometheus-cpp's Counter is one atomic<double> updated by compare and
+// swap: with many threads on several cores, every count moves its cache
+// line between them.  A ShardedCounter has one 64-byte slot per shard; a
+// thread always adds to the same shard (chosen once per thread), with a
+// relaxed add; a scrape sums the shards.  CounterFamily owns such counters
+// by label values and is a prometheus::Collectable the Exposer serves.
+#pragma once
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace splitroute::metrics {
+
+class ShardedCounter {
+ public:
+  void add() { shards_[shard()].value.fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t value() const;
+
+ private:
+  static constexpr std::size_t kShards = 8;
+  struct alignas(64) Shard {
+    std::atomic<std::uint64_t> value{0};
+  };
+  static std::size_t shard();
+  Shard shards_[kShards];
+};
+
+class CounterFamily final : public prometheus::Collectable {
+ public:
+  CounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
+  // counter - the counter with these label values (in label_names' order),
+  // made on first use; its address never changes.  Takes a lock: resolve
+  // counters in advance, never per event.
+  ShardedCounter& counter(const std::vector<std::string>& label_values);
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  const std::string name_, help_;
+  const std::vector<std::string> label_names_;
+  mutable std::mutex mutex_;
+  std::map<std::vector<std::string>, std::unique_ptr<ShardedCounter>> counters_;  // guarded by mutex_
+};
+
+}  // namespace splitroute::metrics
