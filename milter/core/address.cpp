@@ -101,7 +101,7 @@ Error local_part_error(std::string_view local) {
 }
 
 // parse_domain - the canonical (A-label) domain into `out.domain`, the
-// domain as written into `out.written_domain` and, for an IDN, its U-label
+// domain as written into `out.written_domain` (when it differs) and, for an IDN, its U-label
 // form into `out.unicode_domain`; an address literal keeps its brackets
 // ("[192.0.2.1]").
 Error parse_domain(std::string_view text, Address& out) {
@@ -115,7 +115,7 @@ Error parse_domain(std::string_view text, Address& out) {
     }
     out.domain.assign(text);
     ascii::lowercase_in_place(out.domain);
-    out.written_domain.assign(out.domain);
+    out.written_domain.clear();
     return {};
   }
   if (auto why = canonical_domain(text, out.domain)) {
@@ -128,7 +128,7 @@ Error parse_domain(std::string_view text, Address& out) {
   if (out.written_unicode) {
     out.written_domain.assign(text.ends_with('.') ? text.substr(0, text.size() - 1) : text);
   } else {
-    out.written_domain.assign(out.domain);
+    out.written_domain.clear();
   }
   return {};
 }
@@ -137,8 +137,9 @@ Error parse_domain(std::string_view text, Address& out) {
 
 std::string Address::text() const {
   std::string out;
-  out.reserve(local.size() + 1 + written_domain.size());
-  out.append(local).append(1, '@').append(written_domain);
+  const std::string_view shown = written();
+  out.reserve(local.size() + 1 + shown.size());
+  out.append(local).append(1, '@').append(shown);
   return out;
 }
 

@@ -24,12 +24,14 @@ inline constexpr std::size_t kMaxLocalPartLength = 64;
 struct Address {
   std::string local;   // as given (case preserved), without brackets
   std::string domain;  // canonical, for matching: A-labels, lowercase, no trailing dot
-  // As written by the client (no trailing dot), for replies and logs; for
-  // an ASCII domain the same as `domain`.
+  // As written by the client (no trailing dot) when it differs from
+  // `domain` (U-labels), else empty (no copy): read it through written().
   std::string written_domain;
   // The U-label form (lowercase, NFC) when the domain is an IDN, else empty.
   std::string unicode_domain;
   bool written_unicode = false;  // the client wrote U-labels
+  // written - the domain as written, for replies and logs.
+  std::string_view written() const { return written_domain.empty() ? std::string_view(domain) : written_domain; }
   // text - "local@domain" as written.
   std::string text() const;
   // canonical_text - "local@domain" with the canonical (A-label) domain:

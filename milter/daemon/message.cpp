@@ -52,7 +52,7 @@ std::string_view without_brackets(std::string_view raw) {
 // logged_address - the recipient as parsed ("local", "@", "domain"), else
 // the raw text without <> (and two empty parts): no copy either way.
 std::array<std::string_view, 3> logged_address(std::string_view raw, const runtime::Resolution& r) {
-  if (r.error.empty()) return {r.address.local, "@", r.address.written_domain};
+  if (r.error.empty()) return {r.address.local, "@", r.address.written()};
   return {without_brackets(raw).substr(0, kMaxLoggedAddress), "", ""};
 }
 
