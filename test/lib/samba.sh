@@ -1,15 +1,15 @@
-# samba.sh - a private Samba AD DC (Samba 4.17, the lean server: LDAP and
+# samba.sh - a private Samba AD DC (Samba 4.17, the lean server: LDAP, DNS and
 # the KDC in one process) for the suites that test Active Directory.
 #
 # The suite runs in its own network, mount and UTS namespaces: AD's ports are
-# fixed (389, 636, 3268, 3269, 88), and only the namespace's loopback exists,
-# so nothing can clash with the machine or with another suite.
+# fixed (389, 636, 3268, 3269, 88, 53), and only the namespace's loopback
+# exists, so nothing can clash with the machine or with another suite.
 #
 #   . "$(dirname "$0")/../lib/samba.sh"
 #   samba_enter_namespace "$@"    # first line: re-runs the script inside unshare
 #   harness_init ad ...
 #   samba_setup                   # restore the cached DC (or provision it once)
-#   samba_start dc                # `samba -i` as a start_bg child, ready when LDAP answers
+#   samba_start dc                # `samba -i` as a start_bg child, ready when LDAP and DNS answer
 #   samba_stop dc                 # SIGTERM by PID, waited for
 #
 # The DC: realm EXAMPLE.TEST, dc1.example.test = 127.0.0.1, its files on a
@@ -199,16 +199,24 @@ EOP
         { echo "# exportkeytab failed: see $T/logs/samba-provision.log"; return 1; }
 }
 
-samba_ready() { ldapsearch -x -H ldap://127.0.0.1 -b '' -s base dnsHostName >/dev/null 2>&1; }
+samba_ready() {
+    ldapsearch -x -H ldap://127.0.0.1 -b '' -s base dnsHostName >/dev/null 2>&1 &&
+        ss -Hlun 'sport = :53' | grep -q .
+}
 
-# samba_start NAME - the lean DC as a start_bg child, ready when LDAP answers.
+# samba_start NAME - the lean DC as a start_bg child, ready when LDAP answers
+# and its internal DNS listens. The DNS server answers for the AD zone from
+# the directory: the _ldap._tcp and _gc._tcp SRV records provisioning wrote
+# (target dc1.example.test; its address comes from the private /etc/hosts,
+# provisioning drops 127.0.0.1), so the namespace's resolv.conf
+# (nameserver 127.0.0.1) finds the DC as any AD client does.
 # Samba 4.17's default ("ldap server require strong auth = yes") refuses
 # every SASL bind inside TLS (without a security layer: "Sign or Seal are
 # required"; with one: "not allowed if TLS is used"); allow_sasl_over_tls
 # behaves as Windows DCs do: Kerberos over TLS without a layer, and still no
 # simple bind without TLS.
 samba_start() {
-    start_bg "$1" samba -i -M single -s "$SAMBA_DIR/etc/smb.conf" --option="server services = ldap kdc" \
+    start_bg "$1" samba -i -M single -s "$SAMBA_DIR/etc/smb.conf" --option="server services = ldap kdc dns" \
         --option="ldap server require strong auth = allow_sasl_over_tls"
     wait_until 30 "$(pid_of "$1")" samba_ready
 }
