@@ -88,6 +88,14 @@ now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
 # wait_until TIMEOUT_S PID CMD... - poll CMD until it succeeds; give up when
 # PID (if non-empty) dies or TIMEOUT_S passes.  Readiness, not a delay.
+# check_log NAME FILE TEXT - check_contains on a daemon's log FILE, once TEXT
+# is in it or 10 s have passed: the daemon writes its log from its own
+# thread, a moment after it has answered.
+check_log() {
+    wait_until 10 "" grep -qF -- "$3" "$2"
+    check_contains "$1" "$(cat "$2")" "$3"
+}
+
 wait_until() {
     local timeout=$1 pid=$2 deadline; shift 2
     deadline=$((SECONDS + timeout))

@@ -123,6 +123,8 @@ kill -HUP "$(pid_of smap_unix_daemon)"
 reloaded() { smap_unix 'transport carol2@shared.example.com'; [ "$OUT" = "OK smtp:[192.0.2.12]:25" ]; }
 if wait_until 10 "$(pid_of smap_unix_daemon)" reloaded; then ok "socketmap: SIGHUP reloads the socketmap's rules too"; else not_ok "socketmap: SIGHUP reloads the socketmap's rules too" "$OUT"; fi
 client "unix:$SOCK/smap-milter.sock" --rcpt carol3@shared.example.com
+logged_carol3() { grep -qF carol3@ "$T/logs/smap_unix_daemon.log"; }  # the log is written by its own thread
+wait_until 10 "$(pid_of smap_unix_daemon)" logged_carol3
 check_contains "...and the milter's, from the same configuration" "$(grep -F carol3@ "$T/logs/smap_unix_daemon.log")" \
     "nexthop=[192.0.2.12]:25"
 smap_unix 'transport bob@example.com'; before=$OUT
@@ -145,5 +147,5 @@ check_contains "socketmap log: PERM always" "$log" "warning: socketmap: map=virt
 check_contains "socketmap log: a closed connection says why" "$log" \
     "warning: socketmap: closing a connection: netstring longer than the limit of 10000 bytes"
 check_not_contains "socketmap log: no answer without -v" "$(cat "$T/logs/smap_shared.log")" "reply=OK"
-check_contains "socketmap log: TEMP always, with the reason" "$(cat "$T/logs/nofile.log")" \
+check_log "socketmap log: TEMP always, with the reason" "$T/logs/nofile.log" \
     "warning: socketmap: map=transport key=<bob@example.com> reply=TEMP Directory lookup failed (cannot read $T/nofile/recipients.txt"
