@@ -101,8 +101,9 @@ void DotWriter::domains() {
     for (std::size_t i = 0; i < rules_.accepted_domains.size(); ++i) {
       const core::AcceptedDomain& d = rules_.accepted_domains[i];
       if (d.type != type) continue;
-      std::string text = d.pattern.text();
-      std::string label = d.name.empty() || d.name == text ? text : text + "\n" + d.name;
+      std::string text = d.pattern.display();  // an IDN in both forms
+      bool named_as_domain = d.name.empty() || d.name == d.pattern.text() || d.name == text;
+      std::string label = named_as_domain ? text : text + "\n" + d.name;
       nodes += fmt::format("    d{} [label={}, fillcolor=\"{}\"];\n", i, quoted(label), fill_of(type));
     }
     if (nodes.empty()) continue;
@@ -125,7 +126,7 @@ void DotWriter::domains() {
       for (const core::AddressSpace& space : connector.address_spaces) {
         if (!serves(space.pattern, d.pattern)) continue;
         bool won = chosen && *chosen == c;
-        std::string label = fmt::format("{} cost {}{}", space.pattern.text(), space.cost, won ? " (winner)" : "");
+        std::string label = fmt::format("{} cost {}{}", space.pattern.display(), space.cost, won ? " (winner)" : "");
         const char* look = won ? ", color=\"#1a7f37\", penwidth=2.5, fontcolor=\"#1a7f37\"" : ", style=dashed";
         edge(from, fmt::format("c{}", c), fmt::format("label={}{}", quoted(label), look));
       }
@@ -146,7 +147,7 @@ void DotWriter::outside() {
         accepted = accepted || serves(space.pattern, d.pattern);
       }
       if (accepted && space.pattern.kind != core::PatternKind::any) continue;
-      std::string text = space.pattern.text();
+      std::string text = space.pattern.display();
       auto [it, added] = nodes.emplace(text, nodes.size());
       if (added) {
         std::string label = space.pattern.kind == core::PatternKind::any ? "* (any other domain)" : text;
