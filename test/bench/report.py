@@ -10,6 +10,7 @@
 #   p3.json       end-to-end results, or p3.skip: why P3 was not measured
 #   p4.json       peak RSS (VmHWM, kB) of the daemons at named moments
 #   p5.jsonl      failover-bench results: ms per lookup, without and with back-off
+#   p6.json       P3's two setups with slapd far away, or p6.skip: why not
 # Every figure is the median of the runs, shown with their min and max; a
 # ratio is taken run by run (runs are interleaved), then summarised the same
 # way.  Goals are reported as met or not: never a failure (exit 0).
@@ -208,6 +209,28 @@ def p5_rows():
         median(paired) <= 1.5)
 
 
+def p6_rows():
+    result = load("p6.json")
+    if result is None:
+        row("P6", f"not measured ({load('p6.skip') or 'the far-directory benchmark did not run'})", text="-")
+        return
+    how = "netem" if result["delay"] == "netem" else "a relay (no netem in this kernel)"
+    row("P6", f"slapd {result['delay_ms']} ms of round trip away, through {how}", text="")
+    runs = {s: [r["messages_per_s"] for r in result["runs"] if r["setup"] == s] for s in ("splitroute", "native")}
+    row("P6", "messages/s, Postfix + splitroute (milter + socketmap)", runs["splitroute"], plain)
+    row("P6", "messages/s, Postfix native (ldap: via proxy:)", runs["native"], plain)
+    paired = [a / b for a, b in zip(runs["splitroute"], runs["native"])]
+    row("P6", "  ratio splitroute / native", paired, fmt_ratio, ">= 3.0",
+        bool(paired) and statistics.median(paired) >= 3.0)
+    for setup in ("splitroute", "native"):
+        per = result["searches_per_recipient"][setup]
+        row("P6", f"  LDAP searches per unique recipient, {setup}", [per], plain)
+    for setup in ("splitroute", "native"):
+        lat = result["latency"][setup]
+        row("P6", f"  RCPT latency p50 / p99 (ms), one client, {setup}",
+            text=f"{lat['p50_ms']:.2f} / {lat['p99_ms']:.2f}")
+
+
 def main():
     machine = load("machine.json", {})
     p1_rows()
@@ -215,6 +238,7 @@ def main():
     p3_rows()
     p4_rows()
     p5_rows()
+    p6_rows()
     print(f"splitroute benchmark: {machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), "
           f"{machine.get('memory_gib', '?')} GiB memory, load average {machine.get('load', '?')} at the start")
     print(f"median of {machine.get('runs', '?')} runs [min .. max]; "
