@@ -8,7 +8,7 @@
 #                   then the unit, fuzz-corpus, milter and faults suites again built
 #                   with ASan+UBSan (check-sanitize)
 #   make fuzz       libFuzzer run of every test/fuzz target (FUZZ_SECONDS each)
-#   make bench      benchmarks P1-P4, one table (timings are never pass/fail;
+#   make bench      benchmarks P1-P6, one table (timings are never pass/fail;
 #                   docs/BENCHMARKS.md)
 #   make deps       install the Debian packages the project needs (as root)
 #
