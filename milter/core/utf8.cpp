@@ -1,12 +1,27 @@
 // utf8.cpp - UTF-8 well-formedness (RFC 3629) and replacement of bad octets.
 #include "core/utf8.hpp"
 
-#include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace splitroute::core {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// ascii_prefix - how many leading octets of `text` are ASCII, tested eight
+// at a time (log lines and addresses are almost always plain ASCII).
+std::size_t ascii_prefix(std::string_view text) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if ((word & kHighBits) != 0) break;
+  }
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
 
 }  // namespace
 
@@ -33,6 +48,8 @@ std::size_t utf8_sequence_length(std::string_view text) {
 
 bool is_valid_utf8(std::string_view text) {
   while (!text.empty()) {
+    text.remove_prefix(ascii_prefix(text));
+    if (text.empty()) break;
     std::size_t length = utf8_sequence_length(text);
     if (length == 0) return false;
     text.remove_prefix(length);
@@ -40,10 +57,7 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-bool is_ascii(std::string_view text) {
-  return std::none_of(text.begin(), text.end(),
-                      [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-}
+bool is_ascii(std::string_view text) { return ascii_prefix(text) == text.size(); }
 
 std::string valid_utf8(std::string_view text) {
   if (is_valid_utf8(text)) return std::string(text);
