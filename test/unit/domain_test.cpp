@@ -1,6 +1,8 @@
 // domain_test.cpp - domain syntax, address literals and address-space patterns.
 #include "core/domain.hpp"
 
+#include "core/ascii.hpp"
+
 #include <string>
 #include <vector>
 
@@ -14,6 +16,23 @@ DomainPattern must_parse(std::string_view text) {
   std::optional<DomainPattern> pattern = parse_pattern(text, why);
   EXPECT_TRUE(pattern.has_value()) << "parse_pattern(\"" << text << "\"): " << why;
   return pattern.value_or(DomainPattern{});
+}
+
+// lowercase_in_place works eight octets at a time: every octet value, at
+// every position of a string longer than two words, must come out as
+// to_lower() says (only 'A'..'Z' change; non-ASCII octets stay).
+TEST(AsciiLowercase, ChangesOnlyUppercaseLettersAtEveryPosition) {
+  for (std::size_t position = 0; position < 17; ++position) {
+    for (int octet = 0; octet < 256; ++octet) {
+      std::string text = "MiXeD.Case-Domain";
+      text[position] = static_cast<char>(octet);
+      std::string lowered = text;
+      ascii::lowercase_in_place(lowered);
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        ASSERT_EQ(lowered[i], ascii::to_lower(text[i])) << "octet " << octet << " at " << position;
+      }
+    }
+  }
 }
 
 TEST(NormalizeDomain, LowercasesAndDropsOneTrailingDot) {
