@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <initializer_list>
 
 #include <fmt/format.h>
@@ -31,8 +32,18 @@ const char* observe_note(const core::Ruleset& rules, const std::optional<core::R
   return "";
 }
 
+// append_all - the parts one after the other; one size change for all of
+// them (it builds every recipient's log line, ~18 short parts).
 void append_all(std::string& out, std::initializer_list<std::string_view> parts) {
-  for (std::string_view part : parts) out.append(part);
+  std::size_t at = out.size();
+  std::size_t total = at;
+  for (std::string_view part : parts) total += part.size();
+  out.resize(total);
+  char* cursor = out.data() + at;
+  for (std::string_view part : parts) {
+    if (!part.empty()) std::memcpy(cursor, part.data(), part.size());
+    cursor += part.size();
+  }
 }
 
 // append_joined_or_dash - the items joined by ",", or "-" when there is none.
