@@ -113,7 +113,30 @@ std::string normalize_domain(std::string_view domain) {
   return out;
 }
 
+namespace {
+
+// is_plain_host_name - one pass that accepts what the label-by-label check
+// below accepts, for the common case (every recipient's domain); anything it
+// does not accept goes through that check, which says why.
+bool is_plain_host_name(std::string_view domain) {
+  if (domain.empty() || domain.size() > kMaxDomainLength) return false;
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i < domain.size(); ++i) {
+    char c = domain[i];
+    if (c == '.') {
+      if (i == label_start || domain[i - 1] == '-') return false;
+      label_start = i + 1;
+    } else if (!kLabelChars.contains(c) || (c == '-' && i == label_start) || i - label_start >= kMaxLabelLength) {
+      return false;
+    }
+  }
+  return label_start < domain.size() && domain.back() != '-';
+}
+
+}  // namespace
+
 std::optional<std::string> domain_syntax_error(std::string_view domain) {
+  if (is_plain_host_name(domain)) return std::nullopt;
   if (domain.empty()) return "empty domain";
   if (domain.size() > kMaxDomainLength) {
     return fmt::format("longer than {} characters ({})", kMaxDomainLength, domain.size());

@@ -89,6 +89,12 @@ TEST(DomainSyntaxError, RejectsBadNamesSayingWhy) {
        "A-labels"},
       {"a\rb.example", "0x0D is not allowed"},
       {"*.example", "'*' is allowed only as the whole leftmost label"},
+      // the same faults in the middle and the last label
+      {"example.", "empty label"},
+      {"a.-b.example", "label \"-b\" starts with a hyphen"},
+      {"a.example-", "label \"example-\" ends with a hyphen"},
+      {"example." + std::string(64, 'a'), "is longer than 63 characters"},
+      {"a.b_c", "'_' is not allowed"},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.domain);
