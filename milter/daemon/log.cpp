@@ -73,20 +73,26 @@ bool has_control_word(std::uint64_t word) {
   return (below_space | is_del) != 0;
 }
 
-// needs_sanitizing - whether `text` must be copied before it is written;
-// it runs for every recipient, so it looks at 8 bytes at a time.
+// needs_sanitizing - whether `text` must be copied before it is written
+// (too long, a control character, or not valid UTF-8); it runs for every
+// recipient, so it looks at 8 bytes at a time, and checks UTF-8 only when
+// an octet has its top bit set.
 bool needs_sanitizing(std::string_view text) {
   if (text.size() > kMaxLogLine) return true;
+  constexpr std::uint64_t kHighs = ~std::uint64_t{0} / 255 * 0x80;
+  std::uint64_t high_bits = 0;
   std::size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
     std::uint64_t word;
     std::memcpy(&word, text.data() + i, 8);
     if (has_control_word(word)) return true;
+    high_bits |= word & kHighs;
   }
   for (; i < text.size(); ++i) {
     if (is_log_control(text[i])) return true;
+    high_bits |= static_cast<unsigned char>(text[i]) & 0x80;
   }
-  return false;
+  return high_bits != 0 && !core::is_valid_utf8(text);
 }
 
 std::int64_t now_ms() {
@@ -224,7 +230,7 @@ std::string sanitize_log_text(std::string_view text) {
 void log_line(Level level, std::string_view text) {
   if (level == Level::debug && !g_verbose) return;
   std::string sanitized;
-  if (needs_sanitizing(text) || !core::is_valid_utf8(text)) {
+  if (needs_sanitizing(text)) {
     sanitized = sanitize_log_text(text);
     text = sanitized;
   }

@@ -122,5 +122,35 @@ TEST(LogQueue, WritesAtOnceAfterStop) {
   EXPECT_EQ(out.lines, (std::vector<std::string>{"before", "after"}));
 }
 
+// needs_sanitizing decides whether log_line copies the line through the
+// sanitiser: exactly when the sanitiser would change it (control
+// characters, octets that are not UTF-8, before or after the 8-octet words).
+TEST(LogSanitizing, NeededExactlyWhenTheSanitiserChangesTheLine) {
+  struct Row {
+    std::string text;
+    bool needed;
+  };
+  const std::vector<Row> rows = {
+      {"QID: rcpt=<user@example.com> domain=example.com verdict=local", false},
+      {"short", false},
+      {"", false},
+      {"r\xC3\xA9sum\xC3\xA9@b\xC3\xBC" "cher.example in UTF-8", false},
+      {"\xE2\x82\xAC", false},
+      {"bad \xFF octet in the middle of a line", true},
+      {"ends with a lone lead \xC3", true},
+      {"\xC3", true},
+      {"overlong \xC0\xAF slash", true},
+      {"surrogate \xED\xA0\x80 here", true},
+      {"a CR\r in a word", true},
+      {"tail\x7f", true},
+      {std::string(kMaxLogLine + 1, 'a'), true},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.text.substr(0, 60));
+    EXPECT_EQ(needs_sanitizing(row.text), row.needed);
+    EXPECT_EQ(sanitize_log_text(row.text) != row.text, row.needed);
+  }
+}
+
 }  // namespace
 }  // namespace splitroute::daemon
