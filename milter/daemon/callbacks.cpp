@@ -9,8 +9,10 @@
 
 #include <libmilter/mfapi.h>
 
+#include <array>
 #include <exception>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -87,11 +89,31 @@ void abort_message(SMFICTX* ctx) {
   if (Connection* connection = connection_of(ctx)) connection->on_abort();
 }
 
-std::vector<std::string_view> arguments(char** argv) {
-  std::vector<std::string_view> out;
-  for (; argv != nullptr && *argv != nullptr && out.size() < kMaxArguments; ++argv) out.emplace_back(*argv);
-  return out;
-}
+// Arguments - the MAIL/RCPT argv (at most kMaxArguments) as views: the first
+// few on the stack, since an RCPT has its address and rarely a parameter, so
+// a command allocates nothing; more go to a vector.
+class Arguments {
+ public:
+  explicit Arguments(char** argv) {
+    std::size_t n = 0;
+    while (argv != nullptr && argv[n] != nullptr && n < kMaxArguments) ++n;
+    if (n > local_.size()) {
+      spill_.assign(argv, argv + n);
+      view_ = spill_;
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) local_[i] = argv[i];
+    view_ = std::span<const std::string_view>(local_.data(), n);
+  }
+  Arguments(const Arguments&) = delete;
+  Arguments& operator=(const Arguments&) = delete;
+  std::span<const std::string_view> view() const { return view_; }
+
+ private:
+  std::array<std::string_view, 4> local_{};
+  std::vector<std::string_view> spill_;
+  std::span<const std::string_view> view_;
+};
 
 // negotiate - ask for our actions and macros; keep the steps libmilter
 // chose from the callbacks we have, as far as the MTA offers them.
@@ -125,11 +147,19 @@ sfsistat xxfi_connect(SMFICTX* ctx, char*, _SOCK_ADDR*) {
 }
 
 sfsistat xxfi_envfrom(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, kEnvfrom, [&] { MilterCtx m(ctx); return session(ctx).on_envfrom(m, arguments(argv)); });
+  return guarded(ctx, kEnvfrom, [&] {
+    MilterCtx m(ctx);
+    Arguments args(argv);
+    return session(ctx).on_envfrom(m, args.view());
+  });
 }
 
 sfsistat xxfi_envrcpt(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, kEnvrcpt, [&] { MilterCtx m(ctx); return session(ctx).on_envrcpt(m, arguments(argv)); });
+  return guarded(ctx, kEnvrcpt, [&] {
+    MilterCtx m(ctx);
+    Arguments args(argv);
+    return session(ctx).on_envrcpt(m, args.view());
+  });
 }
 
 sfsistat xxfi_header(SMFICTX* ctx, char* name, char* value) {
