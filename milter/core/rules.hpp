@@ -68,7 +68,9 @@ enum class VerifyMethod { none, smtp, directory };
 
 struct RecipientVerification {
   VerifyMethod method = VerifyMethod::none;
-  DirectoryConfig directory;  // VerifyMethod::directory: the other side's table
+  // VerifyMethod::directory: the other side's table; shared and set only
+  // then, so that a connector without one stays small (10 000 connectors).
+  std::shared_ptr<const DirectoryConfig> directory;
 };
 
 inline constexpr const char* kDefaultTransport = "smtp";

@@ -2,6 +2,7 @@
 // address spaces and costs, smarthosts, size limit, rewrite domain, header
 // hook and the delivery service with its TLS and authentication settings.
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -159,8 +160,11 @@ void read_verify_recipients(ObjectReader& object, std::string_view base_dir, Con
   }
   ObjectReader verify(*value, object.pointer("verify_recipients"), object.diagnostics(), {"directory"});
   if (verify.field("directory", Presence::required) == nullptr) return;
-  read_directory(verify, base_dir, connector.verify.directory);
-  if (!connector.verify.directory.type.empty()) connector.verify.method = VerifyMethod::directory;
+  auto directory = std::make_shared<DirectoryConfig>();
+  read_directory(verify, base_dir, *directory);
+  if (directory->type.empty()) return;
+  connector.verify.directory = std::move(directory);
+  connector.verify.method = VerifyMethod::directory;
 }
 
 // read_connector - always returns the connector, with whatever parts are

@@ -30,7 +30,7 @@ void open_verify_directories(Config& config, ConfigLoad& load) {
   for (std::size_t i = 0; i < connectors.size(); ++i) {
     if (connectors[i].verify.method != core::VerifyMethod::directory) continue;
     std::string problem;
-    config.verify_directories[i] = open_directory(connectors[i].verify.directory, problem);
+    config.verify_directories[i] = open_directory(*connectors[i].verify.directory, problem);
     if (problem.empty()) continue;
     load.diagnostics.push_back({core::Severity::warning,
                                 "/send_connectors/" + std::to_string(i) + "/verify_recipients/directory",

@@ -45,8 +45,8 @@ TEST(VerifyRecipients, ReadsBothMethods) {
   ASSERT_EQ(rules.send_connectors.size(), 3u);
   EXPECT_EQ(rules.send_connectors[0].verify.method, VerifyMethod::smtp);
   EXPECT_EQ(rules.send_connectors[1].verify.method, VerifyMethod::directory);
-  EXPECT_EQ(rules.send_connectors[1].verify.directory.type, "file");
-  EXPECT_EQ(rules.send_connectors[1].verify.directory.file.path, std::string(kBaseDir) + "/b.txt");
+  EXPECT_EQ(rules.send_connectors[1].verify.directory->type, "file");
+  EXPECT_EQ(rules.send_connectors[1].verify.directory->file.path, std::string(kBaseDir) + "/b.txt");
   EXPECT_EQ(rules.send_connectors[2].verify.method, VerifyMethod::none);
 }
 
@@ -56,8 +56,8 @@ TEST(VerifyRecipients, ReadsAnLdapDirectoryWithTheTopLevelFields) {
           "type": "ldap", "uris": ["ldap://127.0.0.1:3890/"], "base": "dc=b,dc=example", "filter": "(mail=%s)"}})x")})));
   const RecipientVerification& verify = rules.send_connectors[0].verify;
   EXPECT_EQ(verify.method, VerifyMethod::directory);
-  EXPECT_EQ(verify.directory.type, "ldap");
-  EXPECT_EQ(verify.directory.ldap.base, "dc=b,dc=example");
+  EXPECT_EQ(verify.directory->type, "ldap");
+  EXPECT_EQ(verify.directory->ldap.base, "dc=b,dc=example");
 }
 
 struct ErrorRow {
