@@ -66,10 +66,8 @@ CheckSummary check_ldap_uris(const core::LdapConfig& config, const std::string& 
   const SigpipeGuard guard;
   ServerSource source(config.uris);
   source.refresh();
-  for (const std::string& found : source.describe()) {  // "dns-srv:DOMAIN: targets or why none"
-    const std::size_t cut = found.find(": ");
-    const bool ok = found.find("(priority ") != std::string::npos;
-    print(fmt::format("{}: dns: {}: {}", found.substr(0, cut), ok ? "ok" : "FAILED", found.substr(cut + 2)));
+  for (const ServerSource::SrvFinding& finding : source.findings()) {
+    print(fmt::format("{}: dns: {}: {}", finding.uri, finding.found ? "ok" : "FAILED", finding.text));
   }
   CheckSummary summary;
   for (const ServerEntry& server : source.servers()) {

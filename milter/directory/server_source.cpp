@@ -80,18 +80,25 @@ std::vector<ServerEntry> ServerSource::servers() const {
   return servers;
 }
 
-std::vector<std::string> ServerSource::describe() const {
-  std::vector<std::string> lines;
+std::vector<ServerSource::SrvFinding> ServerSource::findings() const {
+  std::vector<SrvFinding> found;
   for (const Entry& entry : entries_) {
     if (!entry.srv) continue;
-    std::string line = entry.uri + ":";
+    std::string text;
     for (const SrvTarget& t : entry.targets) {
-      line += fmt::format(" {} (priority {}, weight {})", target_uri(t), t.priority, t.weight);
+      text += fmt::format(" {} (priority {}, weight {})", target_uri(t), t.priority, t.weight);
     }
-    if (!entry.error.empty()) line += fmt::format("{}{}", entry.targets.empty() ? " " : "; last lookup: ", entry.error);
-    if (!entry.resolved) line += " not looked up yet";
-    lines.push_back(std::move(line));
+    if (!entry.error.empty()) text += fmt::format("{}{}", entry.targets.empty() ? " " : "; last lookup: ", entry.error);
+    if (!entry.resolved) text += " not looked up yet";
+    if (!text.empty()) text.erase(0, 1);  // the leading space
+    found.push_back({entry.uri, !entry.targets.empty(), std::move(text)});
   }
+  return found;
+}
+
+std::vector<std::string> ServerSource::describe() const {
+  std::vector<std::string> lines;
+  for (const SrvFinding& finding : findings()) lines.push_back(finding.uri + ": " + finding.text);
   return lines;
 }
 

@@ -46,8 +46,15 @@ class ServerSource {
   void refresh();    // resolve the entries that are due; blocks on DNS
 
   std::vector<ServerEntry> servers() const;
-  // describe - what each dns-srv entry gave: "dns-srv:example.com:
-  // ldap://dc1.example.com:389/ (priority 0, weight 100), ..." or its error.
+  // SrvFinding - what one dns-srv entry gave: its targets, "ldap://dc1.example.com:389/
+  // (priority 0, weight 100) ...", or its error (`found` false when it has no target).
+  struct SrvFinding {
+    std::string uri;  // "dns-srv:example.com"
+    bool found = false;
+    std::string text;
+  };
+  std::vector<SrvFinding> findings() const;
+  // describe - the findings as "URI: text" lines.
   std::vector<std::string> describe() const;
   std::string problems() const;  // the errors of entries without targets, "; "-joined
 
