@@ -37,7 +37,7 @@ json to_json(const runtime::Config& config, const runtime::Resolution& r, const 
   out["cached"] = r.answer.detail == "cache";
   out["target"] = nullable(r.answer.target);
   out["connector"] = d.connector ? json(rules.send_connectors[*d.connector].name) : json(nullptr);
-  out["nexthop"] = r.nexthop;
+  out["nexthop"] = core::nexthop(rules, d);
   out["reply"] = r.reply ? json(r.reply->line()) : json(nullptr);
   core::VerifyMethod method = d.connector ? rules.send_connectors[*d.connector].verify.method : core::VerifyMethod::none;
   if (method != core::VerifyMethod::none) {  // "result": "none" when nothing was asked (smtp, a contact)

@@ -161,10 +161,15 @@ std::string Address::other_key() const {
 
 std::string lookup_key(std::string_view local, std::string_view domain) {
   std::string out;
+  lookup_key_into(local, domain, out);
+  return out;
+}
+
+void lookup_key_into(std::string_view local, std::string_view domain, std::string& out) {
+  out.clear();
   out.reserve(local.size() + 1 + domain.size());
   fold_local_part(local, out);  // keeps the capacity reserved above
   out.append(1, '@').append(domain);
-  return out;
 }
 
 std::string parse_address(std::string_view input, Address& out) {

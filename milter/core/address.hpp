@@ -47,6 +47,8 @@ struct Address {
 
 // lookup_key - folded `local` "@" `domain` (already canonical).
 std::string lookup_key(std::string_view local, std::string_view domain);
+// lookup_key_into - the same written into `out` (its capacity kept).
+void lookup_key_into(std::string_view local, std::string_view domain, std::string& out);
 
 // parse_address - parse `input` into `out` (reusing its storage).  Returns
 // an empty string on success, else the reason the address is malformed.

@@ -5,6 +5,8 @@
 // the hot path never formats a string it does not need.
 #include "core/router.hpp"
 
+#include <span>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -26,7 +28,8 @@ const char* kind_name(PatternKind kind) {
   return "any";
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
+template <typename Range>
+std::string join(const Range& items, std::string_view separator = ", ") {
   return fmt::format("{}", fmt::join(items, separator));
 }
 
@@ -187,14 +190,13 @@ void tempfail(Decision& decision, ReplyKind reply) {
 // route_contact - a contact lives elsewhere: relay towards its target's domain.
 void route_contact(const Ruleset& rules, const DirectoryAnswer& answer,
                    std::optional<std::uint64_t> size, Decision& decision, Explainer& explain) {
-  Address target;
-  std::string why = parse_address(answer.target, target);
+  std::string why = parse_address(answer.target, decision.target);
   if (!why.empty()) {
     explain.line(fmt::format("contact target \"{}\" is malformed: {}", answer.target, why));
     tempfail(decision, ReplyKind::directory_unavailable);
     return;
   }
-  route_to_connector(rules, target.domain, size, decision, explain);
+  route_to_connector(rules, decision.target.domain, size, decision, explain);
 }
 
 void decide_with_answer(const Ruleset& rules, const Address& address, const Plan& plan,
@@ -230,30 +232,32 @@ void decide_with_answer(const Ruleset& rules, const Address& address, const Plan
 
 Plan plan(const Ruleset& rules, const Address& address) {
   Plan result;
-  std::optional<AcceptedMatch> match = rules.index->match_accepted(address.domain);
-  if (!match) return result;
-  result.accepted = match->index;
-  result.needs_lookup = match->type != DomainType::external_relay;
-  if (!result.needs_lookup) return result;
-  result.keys = lookup_keys(rules, address);
+  plan_into(rules, address, result);
   return result;
 }
 
-std::vector<std::string> lookup_keys(const Ruleset& rules, const Address& address) {
-  std::vector<std::string> keys;
-  std::string_view base = strip_extension(address.local, rules.recipient_delimiter);
-  bool has_extension = base.size() != address.local.size();
-  std::string other = address.other_key();
-  keys.reserve((has_extension ? 2 : 1) * (other.empty() ? 1 : 2));
-  keys.push_back(address.key());
-  if (!other.empty()) keys.push_back(std::move(other));
-  if (!has_extension) return keys;
+void plan_into(const Ruleset& rules, const Address& address, Plan& out) {
+  out.accepted.reset();
+  out.needs_lookup = false;
+  out.keys.clear();
+  std::optional<AcceptedMatch> match = rules.index->match_accepted(address.domain);
+  if (!match) return;
+  out.accepted = match->index;
+  out.needs_lookup = match->type != DomainType::external_relay;
+  if (out.needs_lookup) lookup_keys(rules, address, out.keys);
+}
+
+void lookup_keys(const Ruleset& rules, const Address& address, LookupKeys& out) {
+  out.clear();
   std::string_view written = address.written_unicode ? address.unicode_domain : address.domain;
-  keys.push_back(lookup_key(base, written));
-  if (!address.unicode_domain.empty()) {
-    keys.push_back(lookup_key(base, address.written_unicode ? address.domain : address.unicode_domain));
-  }
-  return keys;
+  std::string_view other;  // the IDN's other form, if any
+  if (!address.unicode_domain.empty()) other = address.written_unicode ? address.domain : address.unicode_domain;
+  lookup_key_into(address.local, written, out.next());
+  if (!other.empty()) lookup_key_into(address.local, other, out.next());
+  std::string_view base = strip_extension(address.local, rules.recipient_delimiter);
+  if (base.size() == address.local.size()) return;
+  lookup_key_into(base, written, out.next());
+  if (!other.empty()) lookup_key_into(base, other, out.next());
 }
 
 VerifyMethod verify_method(const Ruleset& rules, const Decision& decision) {
@@ -301,31 +305,71 @@ void verify(const Ruleset& rules, const Address& address, const DirectoryAnswer&
 
 Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,
                 const DirectoryAnswer& answer, std::optional<std::uint64_t> size, Trail* trail) {
-  Explainer explain(rules, trail);
   Decision decision;
-  decision.accepted = plan.accepted;
-  explain.accepted_domain(address, plan);
-  if (plan.needs_lookup && plan.accepted) {
-    explain.directory(plan, answer);
-    decide_with_answer(rules, address, plan, answer, size, decision, explain);
-  } else {
-    route_to_connector(rules, address.domain, size, decision, explain);
-  }
-  explain.verdict(decision, address);
+  decide_into(rules, address, plan, answer, size, decision, trail);
   return decision;
 }
 
-std::vector<std::string> nexthop(const Ruleset& rules, const Decision& decision) {
-  if (decision.verdict == Verdict::local && !rules.local_transport.empty()) {
-    return {rules.local_transport};
+void decide_into(const Ruleset& rules, const Address& address, const Plan& plan,
+                 const DirectoryAnswer& answer, std::optional<std::uint64_t> size, Decision& out,
+                 Trail* trail) {
+  Explainer explain(rules, trail);
+  out.verdict = Verdict::none;
+  out.reply = ReplyKind::none;
+  out.lookup = Lookup::none;
+  out.accepted = plan.accepted;
+  out.connector.reset();
+  out.route_domain.clear();
+  out.verification = Lookup::none;
+  explain.accepted_domain(address, plan);
+  if (plan.needs_lookup && plan.accepted) {
+    explain.directory(plan, answer);
+    decide_with_answer(rules, address, plan, answer, size, out, explain);
+  } else {
+    route_to_connector(rules, address.domain, size, out, explain);
   }
+  explain.verdict(out, address);
+}
+
+namespace {
+
+// NextHops - where a decision goes: one hop (local_transport, or the route
+// domain for DNS delivery) or the connector's smarthosts, in order.
+struct NextHops {
+  std::string_view single;
+  std::span<const Smarthost> smarthosts;
+};
+
+NextHops next_hops(const Ruleset& rules, const Decision& decision) {
+  if (decision.verdict == Verdict::local && !rules.local_transport.empty()) return {rules.local_transport, {}};
   if (decision.verdict != Verdict::relay || !decision.connector) return {};
   const Connector& connector = rules.send_connectors[*decision.connector];
-  if (connector.smarthosts.empty()) return {decision.route_domain};
-  std::vector<std::string> hops;
-  hops.reserve(connector.smarthosts.size());
-  for (const Smarthost& smarthost : connector.smarthosts) hops.push_back(smarthost.nexthop());
-  return hops;
+  if (connector.smarthosts.empty()) return {decision.route_domain, {}};
+  return {{}, connector.smarthosts};
+}
+
+}  // namespace
+
+std::vector<std::string> nexthop(const Ruleset& rules, const Decision& decision) {
+  NextHops hops = next_hops(rules, decision);
+  if (!hops.single.empty()) return {std::string(hops.single)};
+  std::vector<std::string> out;
+  out.reserve(hops.smarthosts.size());
+  for (const Smarthost& smarthost : hops.smarthosts) out.push_back(smarthost.nexthop());
+  return out;
+}
+
+bool append_nexthop(std::string& out, const Ruleset& rules, const Decision& decision, std::string_view separator) {
+  NextHops hops = next_hops(rules, decision);
+  if (!hops.single.empty()) {
+    out.append(hops.single);
+    return true;
+  }
+  for (std::size_t i = 0; i < hops.smarthosts.size(); ++i) {
+    if (i > 0) out.append(separator);
+    hops.smarthosts[i].append_nexthop(out);
+  }
+  return !hops.smarthosts.empty();
 }
 
 std::optional<Reply> reply_for(const Decision& decision, const Address& address) {

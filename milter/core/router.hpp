@@ -28,6 +28,8 @@
 // reject_unverified_recipient, and verify() only explains it.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,13 +48,39 @@ enum class Lookup { none, hit, miss, error };  // `none`: no lookup was needed
 // Explanation lines; decide() appends to it only when it is not null.
 using Trail = std::vector<std::string>;
 
+// LookupKeys - the directory keys of one address, in the order to try them
+// (stop at the first hit or error): the whole address (an IDN domain as
+// written, then in its other form), then the same without its extension
+// when recipient_delimiter applies; four at most.  A caller that keeps one
+// from recipient to recipient fills it again without allocating: the
+// strings keep their capacity.
+class LookupKeys {
+ public:
+  static constexpr std::size_t kMax = 4;
+  const std::string* begin() const { return keys_.data(); }
+  const std::string* end() const { return keys_.data() + count_; }
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  const std::string& front() const { return keys_[0]; }
+  const std::string& operator[](std::size_t i) const { return keys_[i]; }
+  std::vector<std::string> to_vector() const { return {begin(), end()}; }
+  void clear() { count_ = 0; }
+  // next - the next key's string, emptied (its capacity kept).
+  std::string& next() {
+    std::string& key = keys_[count_++];
+    key.clear();
+    return key;
+  }
+
+ private:
+  std::array<std::string, kMax> keys_;
+  std::size_t count_ = 0;
+};
+
 struct Plan {
   std::optional<std::uint32_t> accepted;  // index into Ruleset::accepted_domains
   bool needs_lookup = false;
-  // Keys to try in order (stop at the first hit or error): the whole address
-  // (an IDN domain as written, then in its other form), then the same
-  // without its extension when recipient_delimiter applies.
-  std::vector<std::string> keys;
+  LookupKeys keys;  // filled when needs_lookup
 };
 
 struct DirectoryAnswer {
@@ -73,19 +101,26 @@ struct Decision {
   std::optional<std::uint32_t> connector;  // send connector index (relay)
   std::string route_domain;  // domain the connector was chosen for (recipient's or target's)
   Lookup verification = Lookup::none;  // the other side's directory, when verify() asked it
+  Address target;  // a contact's target, parsed (relay: its domain is route_domain)
 };
 
 // plan - which accepted domain applies to `address` and what to look up.
 Plan plan(const Ruleset& rules, const Address& address);
+// plan_into - the same into `out`, whose strings keep their capacity.
+void plan_into(const Ruleset& rules, const Address& address, Plan& out);
 
 // decide - the verdict for `address`, given the plan and directory answer.
 Decision decide(const Ruleset& rules, const Address& address, const Plan& plan,
                 const DirectoryAnswer& answer, std::optional<std::uint64_t> size,
                 Trail* trail = nullptr);
+// decide_into - the same into `out` (every field set again; its strings
+// keep their capacity, so a caller that keeps `out` allocates nothing).
+void decide_into(const Ruleset& rules, const Address& address, const Plan& plan,
+                 const DirectoryAnswer& answer, std::optional<std::uint64_t> size, Decision& out,
+                 Trail* trail = nullptr);
 
-// lookup_keys - the directory keys of `address`: the whole address, then
-// the address without its extension when recipient_delimiter applies.
-std::vector<std::string> lookup_keys(const Ruleset& rules, const Address& address);
+// lookup_keys - the directory keys of `address` (see LookupKeys) into `out`.
+void lookup_keys(const Ruleset& rules, const Address& address, LookupKeys& out);
 
 // verify_method - how the recipient of `decision` is verified before it is
 // accepted: its connector's method for a relay that is not a contact's,
@@ -103,6 +138,10 @@ void verify(const Ruleset& rules, const Address& address, const DirectoryAnswer&
 // route domain itself for DNS (MX) delivery; for a local recipient, the
 // rules' local_transport when set; empty otherwise.
 std::vector<std::string> nexthop(const Ruleset& rules, const Decision& decision);
+// append_nexthop - the same appended to `out`, joined by `separator`,
+// without a temporary string; false (nothing appended) when there is none.
+bool append_nexthop(std::string& out, const Ruleset& rules, const Decision& decision,
+                    std::string_view separator);
 
 // reply_for - the SMTP reply the milter gives for `decision`, if any.
 std::optional<Reply> reply_for(const Decision& decision, const Address& address);

@@ -17,15 +17,18 @@ std::string_view nexthop_host(const Smarthost& smarthost) {
 
 }  // namespace
 
-// nexthop - built by hand: it runs for every relayed recipient.
 std::string Smarthost::nexthop() const {
+  std::string out;
+  append_nexthop(out);
+  return out;
+}
+
+// append_nexthop - built by hand: it runs for every relayed recipient.
+void Smarthost::append_nexthop(std::string& out) const {
   std::string_view host = nexthop_host(*this);
   char digits[8];
   char* digits_end = std::to_chars(digits, digits + sizeof digits, port).ptr;
-  std::string out;
-  out.reserve(host.size() + 3 + static_cast<std::size_t>(digits_end - digits));
   out.append(1, '[').append(host).append("]:").append(digits, digits_end);
-  return out;
 }
 
 const char* to_string(DomainType type) {

@@ -41,6 +41,7 @@ struct Smarthost {
   std::uint16_t port = 25;
   // nexthop - Postfix syntax, always without MX lookup: "[host]:port".
   std::string nexthop() const;
+  void append_nexthop(std::string& out) const;  // the same, appended
 };
 
 // ConnectorAuth - SMTP authentication towards a connector's next hop.

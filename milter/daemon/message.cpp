@@ -46,15 +46,6 @@ void append_all(std::string& out, std::initializer_list<std::string_view> parts)
   }
 }
 
-// append_joined_or_dash - the items joined by ",", or "-" when there is none.
-void append_joined_or_dash(std::string& out, const std::vector<std::string>& items) {
-  if (items.empty()) out.push_back('-');
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.append(items[i]);
-  }
-}
-
 std::string_view without_brackets(std::string_view raw) {
   if (raw.size() >= 2 && raw.front() == '<' && raw.back() == '>') raw = raw.substr(1, raw.size() - 2);
   return raw;
@@ -249,7 +240,7 @@ void append_rcpt_log_line(std::string& line, std::string_view queue_id, std::str
                     " lookup=", core::to_string(d.lookup), " verdict=",
                     parsed ? core::to_string(d.verdict) : "reject", " connector=", connector_name(rules, d),
                     " nexthop="});
-  append_joined_or_dash(line, resolution.nexthop);
+  if (!core::append_nexthop(line, rules, d, ",")) line.push_back('-');
   if (d.verification != core::Lookup::none) append_all(line, {" verify=", core::to_string(d.verification)});
   append_all(line, {" reply=", reply ? std::string_view(reply->code) : "-", reply ? " " : "",
                     reply ? std::string_view(reply->xcode) : "", observe_note(rules, reply, false)});

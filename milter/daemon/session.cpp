@@ -79,7 +79,8 @@ sfsistat Connection::on_envrcpt(MilterCtx& ctx, std::span<const std::string_view
   std::string from_macro;  // only when the MTA sent no argument
   std::string_view raw = args.empty() ? std::string_view() : args[0];
   if (raw.empty()) raw = from_macro = ctx.macro("{rcpt_addr}").value_or("");
-  runtime::Resolution resolution = runtime::resolve(*config_, raw, msg.size);
+  runtime::Resolution& resolution = resolution_;  // kept: its strings keep their capacity
+  runtime::resolve_into(*config_, raw, msg.size, resolution);
   runtime::verify_recipient(*config_, resolution);
   RcptOutcome outcome = judge_recipient(rules(), resolution, msg);
   if (!outcome.reply && !observing()) {

@@ -52,6 +52,7 @@ class Connection {
   std::optional<Message> message_;
   std::shared_ptr<metrics::RecipientCounters> counters_;  // null without metrics
   std::string log_buffer_;  // the recipient's log line, reused
+  runtime::Resolution resolution_;  // the recipient being decided, reused
 };
 
 // open_connection - a Connection on the current configuration, naming this

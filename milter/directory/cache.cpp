@@ -16,19 +16,20 @@ std::chrono::seconds AnswerCache::ttl_for(core::Lookup result) const {
   }
 }
 
-std::optional<Answer> AnswerCache::get(const std::string& key) {
+bool AnswerCache::get(std::string_view key, Answer& out) {
   const auto now = clock_();
   const std::lock_guard lock(mutex_);
   const auto found = entries_.find(key);
-  if (found == entries_.end()) return std::nullopt;
+  if (found == entries_.end()) return false;
   Entry& entry = found->second;
   if (now >= entry.expires) {
     recency_.erase(entry.recency);
     entries_.erase(found);
-    return std::nullopt;
+    return false;
   }
   recency_.splice(recency_.begin(), recency_, entry.recency);
-  return Answer{entry.result, entry.target, std::string(kCacheDetail)};
+  assign(out, entry.result, entry.target, kCacheDetail);
+  return true;
 }
 
 void AnswerCache::put(const std::string& key, const Answer& answer) {
@@ -57,9 +58,14 @@ CachedDirectory::CachedDirectory(DirectoryPtr table, const core::LdapCacheConfig
     : table_(std::move(table)), cache_(config, std::move(clock)) {}
 
 Answer CachedDirectory::lookup(std::string_view key) {
-  const std::string owned(key);
-  if (auto cached = cache_.get(owned)) return std::move(*cached);
-  return ask_table(owned);
+  Answer answer;
+  lookup_into(key, answer);
+  return answer;
+}
+
+void CachedDirectory::lookup_into(std::string_view key, Answer& out) {
+  if (cache_.get(key, out)) return;
+  out = ask_table(std::string(key));
 }
 
 Answer CachedDirectory::ask_table(const std::string& key) {
@@ -70,7 +76,7 @@ Answer CachedDirectory::ask_table(const std::string& key) {
     if (flights_.find(key) == flights_.end()) {
       // A flight that landed since our miss has filled the cache (it
       // fills it before it leaves flights_): no second lookup.
-      if (auto cached = cache_.get(key)) return std::move(*cached);
+      if (Answer cached; cache_.get(key, cached)) return cached;
     }
     auto [entry, inserted] = flights_.try_emplace(key);
     if (inserted) entry->second = std::make_shared<Flight>();

@@ -38,8 +38,9 @@ class AnswerCache {
  public:
   explicit AnswerCache(const core::LdapCacheConfig& config, Clock clock = std::chrono::steady_clock::now);
 
-  // get - the cached, unexpired answer for `key` (detail kCacheDetail).
-  std::optional<Answer> get(const std::string& key);
+  // get - the cached, unexpired answer for `key` (detail kCacheDetail)
+  // into `out`; false (and `out` untouched) when there is none.
+  bool get(std::string_view key, Answer& out);
   // put - remember `answer` for `key` if its kind is cached at all.
   void put(const std::string& key, const Answer& answer);
   std::size_t size() const;
@@ -57,7 +58,12 @@ class AnswerCache {
   const core::LdapCacheConfig config_;
   const Clock clock_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
+  // Looked up by string_view (no key copy per lookup).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;  // guarded by mutex_
   std::list<std::string> recency_;  // most recently used first; guarded by mutex_
 };
 
@@ -66,6 +72,7 @@ class CachedDirectory final : public Directory {
   CachedDirectory(DirectoryPtr table, const core::LdapCacheConfig& config,
                   Clock clock = std::chrono::steady_clock::now);
   Answer lookup(std::string_view key) override;
+  void lookup_into(std::string_view key, Answer& out) override;
   std::string describe() const override { return table_->describe(); }
 
  private:

@@ -105,12 +105,17 @@ std::string FileDirectory::problem() {
 }
 
 Answer FileDirectory::lookup(std::string_view key) {
+  Answer answer;
+  lookup_into(key, answer);
+  return answer;
+}
+
+void FileDirectory::lookup_into(std::string_view key, Answer& out) {
   refresh_if_due();
   std::shared_lock lock(mutex_);
-  if (!has_table_) return {core::Lookup::error, {}, problem_};
+  if (!has_table_) return assign(out, core::Lookup::error, {}, problem_);
   std::optional<std::string_view> target = table_.find(key);
-  if (!target) return {core::Lookup::miss, {}, {}};
-  return {core::Lookup::hit, std::string(*target), {}};
+  assign(out, target ? core::Lookup::hit : core::Lookup::miss, target.value_or(std::string_view()), {});
 }
 
 // refresh_if_due - at most once a second, stat the file and re-read it when

@@ -36,6 +36,7 @@ class FileDirectory final : public Directory {
 
   explicit FileDirectory(std::string path, Notice notice = {});
   Answer lookup(std::string_view key) override;
+  void lookup_into(std::string_view key, Answer& out) override;
   std::string describe() const override;
   // problem - why the file cannot be used right now ("" when its current
   // version is good); lookups may still be answered from the last good one.

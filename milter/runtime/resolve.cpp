@@ -7,13 +7,17 @@
 namespace splitroute::runtime {
 namespace {
 
-// look_up - try each key in order; stop at the first hit or error.
-core::DirectoryAnswer look_up(const Config& config, const core::Plan& plan, core::Trail* trail) {
-  if (!config.directory) return {core::Lookup::error, {}, "no directory is configured"};
-  core::DirectoryAnswer answer;
+// look_up - try each key in order into `answer`; stop at the first hit or
+// error.
+void look_up(const Config& config, const core::LookupKeys& keys, core::DirectoryAnswer& answer,
+             core::Trail* trail) {
+  if (!config.directory) {
+    directory::assign(answer, core::Lookup::error, {}, "no directory is configured");
+    return;
+  }
   const std::string* answered = nullptr;
-  for (const std::string& key : plan.keys) {
-    answer = config.directory->lookup(key);
+  for (const std::string& key : keys) {
+    config.directory->lookup_into(key, answer);
     answered = &key;
     if (metrics::Events* events = metrics::events()) {
       bool cached = answer.detail == directory::kCacheDetail;
@@ -25,7 +29,6 @@ core::DirectoryAnswer look_up(const Config& config, const core::Plan& plan, core
     answer.key = *answered;
     answer.source = config.directory->describe();
   }
-  return answer;
 }
 
 }  // namespace
@@ -33,14 +36,26 @@ core::DirectoryAnswer look_up(const Config& config, const core::Plan& plan, core
 Resolution resolve(const Config& config, std::string_view address_text, std::optional<std::uint64_t> size,
                    core::Trail* trail) {
   Resolution r;
-  r.error = core::parse_address(address_text, r.address);
-  if (!r.error.empty()) return r;
-  core::Plan plan = core::plan(config.rules, r.address);
-  if (plan.needs_lookup) r.answer = look_up(config, plan, trail);
-  r.decision = core::decide(config.rules, r.address, plan, r.answer, size, trail);
-  r.reply = core::reply_for(r.decision, r.address);
-  r.nexthop = core::nexthop(config.rules, r.decision);
+  resolve_into(config, address_text, size, r, trail);
   return r;
+}
+
+void resolve_into(const Config& config, std::string_view address_text, std::optional<std::uint64_t> size,
+                  Resolution& r, core::Trail* trail) {
+  directory::assign(r.answer, core::Lookup::none, {}, {});
+  directory::assign(r.verification, core::Lookup::none, {}, {});
+  r.verification_keys.clear();
+  r.reply.reset();
+  r.error = core::parse_address(address_text, r.address);
+  if (!r.error.empty()) {  // nothing decided
+    r.plan = core::Plan{};
+    r.decision = core::Decision{};
+    return;
+  }
+  core::plan_into(config.rules, r.address, r.plan);
+  if (r.plan.needs_lookup) look_up(config, r.plan.keys, r.answer, trail);
+  core::decide_into(config.rules, r.address, r.plan, r.answer, size, r.decision, trail);
+  r.reply = core::reply_for(r.decision, r.address);
 }
 
 }  // namespace splitroute::runtime

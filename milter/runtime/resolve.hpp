@@ -16,19 +16,29 @@
 
 namespace splitroute::runtime {
 
+// Resolution - everything decided for one recipient.  Where it goes:
+// core::nexthop(config.rules, decision).  A caller that keeps one from
+// recipient to recipient (resolve_into) reuses its strings: a decision
+// answered from memory (the recipients file, the LDAP answer cache) then
+// allocates nothing, unless it refuses (the reply's text) or the address
+// has an IDN domain or a non-ASCII local part (their conversions).
 struct Resolution {
   std::string error;  // non-empty: the address is malformed (nothing decided)
   core::Address address;
+  core::Plan plan;
   core::Decision decision;
   core::DirectoryAnswer answer;
   core::DirectoryAnswer verification;  // the other side's directory (runtime/verify.hpp)
+  core::LookupKeys verification_keys;
   std::optional<core::Reply> reply;
-  std::vector<std::string> nexthop;
 };
 
 // resolve - decide for `address_text` (with or without <>); `size` is the
 // ESMTP SIZE= value when known.  `trail` collects the explanation if set.
 Resolution resolve(const Config& config, std::string_view address_text,
                    std::optional<std::uint64_t> size, core::Trail* trail = nullptr);
+// resolve_into - the same into `out`, every field set again.
+void resolve_into(const Config& config, std::string_view address_text, std::optional<std::uint64_t> size,
+                  Resolution& out, core::Trail* trail = nullptr);
 
 }  // namespace splitroute::runtime

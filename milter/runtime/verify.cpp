@@ -5,14 +5,17 @@
 namespace splitroute::runtime {
 namespace {
 
-// look_up - the connector's directory, key by key (stop at a hit or error).
-core::DirectoryAnswer look_up(directory::Directory* table, const std::vector<std::string>& keys,
-                              core::Trail* trail) {
-  if (table == nullptr) return {core::Lookup::error, {}, "the connector's directory is not open"};
-  core::DirectoryAnswer answer;
+// look_up - the connector's directory, key by key into `answer` (stop at a
+// hit or error).
+void look_up(directory::Directory* table, const core::LookupKeys& keys, core::DirectoryAnswer& answer,
+             core::Trail* trail) {
+  if (table == nullptr) {
+    directory::assign(answer, core::Lookup::error, {}, "the connector's directory is not open");
+    return;
+  }
   const std::string* answered = nullptr;
   for (const std::string& key : keys) {
-    answer = table->lookup(key);
+    table->lookup_into(key, answer);
     answered = &key;
     if (answer.result != core::Lookup::miss) break;
   }
@@ -20,7 +23,6 @@ core::DirectoryAnswer look_up(directory::Directory* table, const std::vector<std
     answer.key = *answered;
     answer.source = table->describe();
   }
-  return answer;
 }
 
 }  // namespace
@@ -33,12 +35,12 @@ void verify_recipient(const Config& config, Resolution& r, core::Trail* trail) {
     std::uint32_t connector = *r.decision.connector;
     directory::Directory* table =
         connector < config.verify_directories.size() ? config.verify_directories[connector].get() : nullptr;
-    answer = look_up(table, core::lookup_keys(config.rules, r.address), trail);
+    core::lookup_keys(config.rules, r.address, r.verification_keys);
+    look_up(table, r.verification_keys, answer, trail);
   }
   core::verify(config.rules, r.address, answer, r.decision, trail);
   if (r.decision.verification == core::Lookup::none) return;
   r.reply = core::reply_for(r.decision, r.address);
-  r.nexthop = core::nexthop(config.rules, r.decision);
 }
 
 }  // namespace splitroute::runtime

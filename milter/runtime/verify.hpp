@@ -16,7 +16,7 @@ namespace splitroute::runtime {
 // verify_recipient - for a recipient relayed through a connector with the
 // directory method, look it up in that connector's directory and let the
 // core turn a miss into 550 5.1.1 and a failure into 451 4.4.3; updates the
-// reply and next hops.  `trail` collects the explanation if set.
+// reply.  `trail` collects the explanation if set.
 void verify_recipient(const Config& config, Resolution& resolution, core::Trail* trail = nullptr);
 
 }  // namespace splitroute::runtime

@@ -28,7 +28,9 @@ std::string relay_transport(const core::Ruleset& rules, const runtime::Resolutio
   if (connector.smarthosts.empty() && r.decision.route_domain == r.address.domain) {
     return connector.transport + ":";
   }
-  return fmt::format("{}:{}", connector.transport, fmt::join(r.nexthop, ", "));
+  std::string answer = connector.transport + ":";
+  core::append_nexthop(answer, rules, r.decision, ", ");
+  return answer;
 }
 
 // bounce_transport - Postfix's error(8) transport with the status and text.
