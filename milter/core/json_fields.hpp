@@ -19,7 +19,7 @@
 
 namespace splitroute::core::json_fields {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 // child_pointer - "/a" + "b" -> "/a/b" (escaping '~' and '/'); "/a" + 0 -> "/a/0".
 std::string child_pointer(std::string_view parent, std::string_view key);

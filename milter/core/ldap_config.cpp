@@ -180,12 +180,12 @@ std::optional<std::string> uri_problem(std::string_view uri, bool start_tls) {
 }
 
 void read_uris(ObjectReader& object, LdapConfig& out) {
-  const nlohmann::json* uris = object.field("uris", JsonKind::array, Presence::required);
+  const nlohmann::ordered_json* uris = object.field("uris", JsonKind::array, Presence::required);
   if (uris == nullptr) return;
   if (uris->empty()) object.diagnostics().error(object.pointer("uris"), "it must list at least one URI");
   for (std::size_t i = 0; i < uris->size(); ++i) {
     const std::string pointer = json_fields::child_pointer(object.pointer("uris"), i);
-    const nlohmann::json& uri = (*uris)[i];
+    const nlohmann::ordered_json& uri = (*uris)[i];
     if (!json_fields::expect(uri, JsonKind::string, pointer, object.diagnostics())) continue;
     if (const auto why = uri_problem(uri.get<std::string>(), out.start_tls)) {
       object.diagnostics().error(pointer, json_fields::invalid_value(uri, "LDAP URI", *why));
@@ -272,7 +272,7 @@ void read_sasl(ObjectReader& object, std::string_view base_dir, LdapConfig& out)
 }
 
 void read_cache(ObjectReader& parent, LdapCacheConfig& cache) {
-  const nlohmann::json* value = parent.field("cache");
+  const nlohmann::ordered_json* value = parent.field("cache");
   if (value == nullptr) return;
   ObjectReader object(*value, parent.pointer("cache"), parent.diagnostics(),
                       {"positive_ttl_s", "negative_ttl_s", "max_entries"});
@@ -286,7 +286,7 @@ void read_cache(ObjectReader& parent, LdapCacheConfig& cache) {
 
 }  // namespace
 
-void parse_ldap_config(const nlohmann::json& json, const std::string& pointer, const std::string& base_dir,
+void parse_ldap_config(const nlohmann::ordered_json& json, const std::string& pointer, const std::string& base_dir,
                        LdapConfig& out, std::vector<Diagnostic>& diagnostics) {
   Diagnostics reporter(diagnostics);
   ObjectReader object(json, pointer, reporter,

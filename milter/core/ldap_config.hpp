@@ -69,7 +69,7 @@ struct LdapConfig {
 // `pointer`, "type" and "comment" included) into `out`; a relative
 // bind_password_file is resolved against `base_dir`.  Appends errors to
 // `diagnostics`; `out` is meaningful only when none were added.
-void parse_ldap_config(const nlohmann::json& json, const std::string& pointer,
+void parse_ldap_config(const nlohmann::ordered_json& json, const std::string& pointer,
                        const std::string& base_dir, LdapConfig& out,
                        std::vector<Diagnostic>& diagnostics);
 

@@ -12,7 +12,7 @@
 namespace splitroute::core {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // the rule file's document type
 
 struct Parsed {
   LdapConfig config;

@@ -19,8 +19,8 @@ namespace {
 
 using std::chrono::seconds;
 
-std::vector<core::Diagnostic> parse_uris(const nlohmann::json& uris) {
-  const nlohmann::json directory = {{"type", "ldap"}, {"uris", uris}, {"base", "dc=example,dc=com"}};
+std::vector<core::Diagnostic> parse_uris(const nlohmann::ordered_json& uris) {
+  const nlohmann::ordered_json directory = {{"type", "ldap"}, {"uris", uris}, {"base", "dc=example,dc=com"}};
   core::LdapConfig config;
   std::vector<core::Diagnostic> diagnostics;
   core::parse_ldap_config(directory, "/directory", "/etc/splitroute", config, diagnostics);
