@@ -14,7 +14,7 @@ std::size_t ShardedCounter::shard() {
 
 std::uint64_t ShardedCounter::value() const {
   std::uint64_t sum = 0;
-  for (const Shard& s : shards_) sum += s.value.load(std::memory_order_relaxed);
+  for (const Slab::Line& line : slab_.lines) sum += line.value[index_].load(std::memory_order_relaxed);
   return sum;
 }
 
@@ -23,9 +23,10 @@ CounterFamily::CounterFamily(std::string name, std::string help, std::vector<std
 
 ShardedCounter& CounterFamily::counter(const std::vector<std::string>& label_values) {
   const std::lock_guard lock(mutex_);
-  std::unique_ptr<ShardedCounter>& slot = counters_[label_values];
-  if (!slot) slot = std::make_unique<ShardedCounter>();
-  return *slot;
+  if (auto found = counters_.find(label_values); found != counters_.end()) return found->second;
+  std::size_t index = counters_.size() % ShardedCounter::kPerSlab;
+  if (index == 0) slabs_.push_back(std::make_unique<ShardedCounter::Slab>());
+  return counters_.try_emplace(label_values, *slabs_.back(), index).first->second;
 }
 
 std::vector<prometheus::MetricFamily> CounterFamily::Collect() const {
@@ -40,7 +41,7 @@ std::vector<prometheus::MetricFamily> CounterFamily::Collect() const {
       metric.label.push_back({label_names_[i], values[i]});
     }
     std::sort(metric.label.begin(), metric.label.end());  // by name, as prometheus-cpp's own families
-    metric.counter.value = static_cast<double>(counter->value());
+    metric.counter.value = static_cast<double>(counter.value());
     family.metric.push_back(std::move(metric));
   }
   return {std::move(family)};
