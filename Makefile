@@ -100,7 +100,7 @@ $(BUILD)/%: $(BUILD)/obj/test/tools/%.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_MILTER) $(PKGS_LIB))
 
 $(UNIT): $(call obj,$(UNIT_SRC)) $(EXCHANGE_LIB) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_TEST) $(PKGS_LIB))
+	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_TEST) $(PKGS_LIB) prometheus-cpp-core)
 
 $(BENCH): $(call obj,$(BENCH_SRC)) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_BENCH) $(PKGS_LIB))
