@@ -60,15 +60,21 @@ bool take_item(std::string_view item, std::optional<std::string>& org, std::opti
   return true;  // unknown keys are skipped: later versions may add some
 }
 
-}  // namespace
-
-RecipientHash recipient_hash(std::string_view address) {
-  std::uint64_t hash = kFnvOffset;
-  for (char c : address) {
+// fnv_append - `hash` continued over the ASCII-lowercased `text`.
+std::uint64_t fnv_append(std::uint64_t hash, std::string_view text) {
+  for (char c : text) {
     hash ^= static_cast<unsigned char>(ascii::to_lower(c));
     hash *= kFnvPrime;
   }
   return hash;
+}
+
+}  // namespace
+
+RecipientHash recipient_hash(std::string_view address) { return fnv_append(kFnvOffset, address); }
+
+RecipientHash recipient_hash(std::string_view local, std::string_view domain) {
+  return fnv_append(fnv_append(fnv_append(kFnvOffset, local), "@"), domain);
 }
 
 std::string format_hash(RecipientHash hash) { return fmt::format("{:016x}", hash); }

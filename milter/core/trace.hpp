@@ -33,6 +33,8 @@ using RecipientHash = std::uint64_t;
 
 // recipient_hash - FNV-1a (64 bit) of the ASCII-lowercased `address`.
 RecipientHash recipient_hash(std::string_view address);
+// recipient_hash - the same of local "@" domain, without joining them.
+RecipientHash recipient_hash(std::string_view local, std::string_view domain);
 
 // format_hash - 16 lowercase hex digits.
 std::string format_hash(RecipientHash hash);

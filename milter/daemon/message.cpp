@@ -187,7 +187,7 @@ RcptOutcome judge_recipient(const core::Ruleset& rules, const runtime::Resolutio
   }
   message.recipients.add(resolution.address.local, resolution.address.domain);
   if (relay_connector(rules, resolution) != nullptr) {
-    core::RecipientHash hash = core::recipient_hash(resolution.address.canonical_text());
+    core::RecipientHash hash = core::recipient_hash(resolution.address.local, resolution.address.domain);
     if (std::find(message.relayed.begin(), message.relayed.end(), hash) == message.relayed.end()) {
       message.relayed.push_back(hash);
     }

@@ -37,6 +37,12 @@ TEST(RecipientHash, IsStableAcrossReleases) {
   EXPECT_EQ(format_hash(recipient_hash("carol2@shared.example.com")), "98f5b412f508af6a");
 }
 
+TEST(RecipientHash, OfLocalPartAndDomainIsThatOfTheJoinedAddress) {
+  EXPECT_EQ(recipient_hash("carol2", "shared.example.com"), recipient_hash("carol2@shared.example.com"));
+  EXPECT_EQ(recipient_hash("Carol2", "SHARED.example.com"), recipient_hash("carol2@shared.example.com"));
+  EXPECT_EQ(recipient_hash("", ""), recipient_hash("@"));
+}
+
 TEST(ParseHash, AcceptsExactlySixteenHexDigits) {
   struct Row {
     std::string input;
