@@ -1,16 +1,17 @@
 // core_bench.cpp - routing decisions per second against rule sets of growing size.
 //
 // One decision is what the milter does per recipient once the directory has
-// answered: parse_address() into a reused Address, plan(), decide() without
-// a trail.  The rule sets have N accepted domains and N send connectors
+// answered: parse_address(), plan_into() and decide_into() without a trail,
+// each into a reused object (as the milter keeps one per connection).  The rule sets have N accepted domains and N send connectors
 // (N = 10, 1 000, 100 000), written as rule-file JSON (bench_rules.hpp,
 // shared with the daemon benchmarks) and loaded once.
 //   BM_Decision        one recipient in an internal_relay domain, found
 //   BM_DecisionRelay   the same recipient not found: relayed via its connector
 //   BM_DecisionSpread  found, recipients cycling through 1 024 domains, so a
 //                      large table is probed all over (cache and TLB misses)
-// and what the milter calls per RCPT, runtime::resolve() (parse, plan,
-// directory lookup, decide, reply, next hop), for the same found recipient:
+// and what the milter calls per RCPT, runtime::resolve_into() (parse, plan,
+// directory lookup, decide, reply) into a reused Resolution, for the same
+// found recipient:
 //   BM_ResolveFile     the directory is the recipients file (in memory)
 //   BM_ResolveCached   the same behind the LDAP answer cache, warm: the path
 //                      of a cached LDAP recipient without the server
@@ -72,13 +73,15 @@ void run_decisions(benchmark::State& state, const DirectoryAnswer& answer, std::
   const Ruleset& rules = rules_for(count);
   const std::vector<std::string> recipients = recipients_for(count, spread);
   Address address;
+  Plan planned;
+  Decision decision;
   std::size_t next = 0;
   for (auto _ : state) {
     const std::string& recipient = recipients[next];
     next = next + 1 == spread ? 0 : next + 1;
     std::string error = parse_address(recipient, address);
-    Plan planned = plan(rules, address);
-    Decision decision = decide(rules, address, planned, answer, kMessageSize);
+    plan_into(rules, address, planned);
+    decide_into(rules, address, planned, answer, kMessageSize, decision);
     benchmark::DoNotOptimize(error);
     benchmark::DoNotOptimize(decision);
   }
@@ -117,8 +120,9 @@ void run_resolves(benchmark::State& state, bool cached) {
   RecipientsFile file(recipient);
   runtime::Config config{"", rules_for(count), std::make_shared<directory::FileDirectory>(file.path())};
   if (cached) config.directory = directory::with_cache(config.directory, LdapCacheConfig{});
+  runtime::Resolution resolution;
   for (auto _ : state) {
-    runtime::Resolution resolution = runtime::resolve(config, recipient, kMessageSize);
+    runtime::resolve_into(config, recipient, kMessageSize, resolution);
     benchmark::DoNotOptimize(resolution);
   }
   if (runtime::resolve(config, recipient, kMessageSize).decision.verdict != Verdict::local) {
