@@ -101,7 +101,10 @@ struct Decision {
   std::optional<std::uint32_t> connector;  // send connector index (relay)
   std::string route_domain;  // domain the connector was chosen for (recipient's or target's)
   Lookup verification = Lookup::none;  // the other side's directory, when verify() asked it
-  Address target;  // a contact's target, parsed (relay: its domain is route_domain)
+  // A contact's target, parsed (its domain is route_domain); kept from an
+  // earlier decision otherwise (decide_into reuses its strings): read it
+  // only when lookup is hit and the verdict is relay.
+  Address target;
 };
 
 // plan - which accepted domain applies to `address` and what to look up.

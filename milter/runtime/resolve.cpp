@@ -5,21 +5,14 @@
 #include "metrics/events.hpp"
 
 namespace splitroute::runtime {
-namespace {
 
-// look_up - try each key in order into `answer`; stop at the first hit or
-// error.
-void look_up(const Config& config, const core::LookupKeys& keys, core::DirectoryAnswer& answer,
-             core::Trail* trail) {
-  if (!config.directory) {
-    directory::assign(answer, core::Lookup::error, {}, "no directory is configured");
-    return;
-  }
+void look_up_keys(directory::Directory& table, const core::LookupKeys& keys, core::DirectoryAnswer& answer,
+                  metrics::Events* events, core::Trail* trail) {
   const std::string* answered = nullptr;
   for (const std::string& key : keys) {
-    config.directory->lookup_into(key, answer);
+    table.lookup_into(key, answer);
     answered = &key;
-    if (metrics::Events* events = metrics::events()) {
+    if (events != nullptr) {
       bool cached = answer.detail == directory::kCacheDetail;
       events->directory_lookup(answer.result, cached ? metrics::Source::cache : metrics::Source::directory);
     }
@@ -27,11 +20,9 @@ void look_up(const Config& config, const core::LookupKeys& keys, core::Directory
   }
   if (trail != nullptr && answered != nullptr) {  // only an explanation pays for these copies
     answer.key = *answered;
-    answer.source = config.directory->describe();
+    answer.source = table.describe();
   }
 }
-
-}  // namespace
 
 Resolution resolve(const Config& config, std::string_view address_text, std::optional<std::uint64_t> size,
                    core::Trail* trail) {
@@ -53,7 +44,13 @@ void resolve_into(const Config& config, std::string_view address_text, std::opti
     return;
   }
   core::plan_into(config.rules, r.address, r.plan);
-  if (r.plan.needs_lookup) look_up(config, r.plan.keys, r.answer, trail);
+  if (r.plan.needs_lookup) {
+    if (config.directory) {
+      look_up_keys(*config.directory, r.plan.keys, r.answer, metrics::events(), trail);
+    } else {
+      directory::assign(r.answer, core::Lookup::error, {}, "no directory is configured");
+    }
+  }
   core::decide_into(config.rules, r.address, r.plan, r.answer, size, r.decision, trail);
   r.reply = core::reply_for(r.decision, r.address);
 }

@@ -14,6 +14,10 @@
 #include "core/router.hpp"
 #include "runtime/config.hpp"
 
+namespace splitroute::metrics {
+class Events;
+}  // namespace splitroute::metrics
+
 namespace splitroute::runtime {
 
 // Resolution - everything decided for one recipient.  Where it goes:
@@ -29,7 +33,7 @@ struct Resolution {
   core::Decision decision;
   core::DirectoryAnswer answer;
   core::DirectoryAnswer verification;  // the other side's directory (runtime/verify.hpp)
-  core::LookupKeys verification_keys;
+  core::LookupKeys verification_keys;  // when the plan has no keys (a domain that is not ours)
   std::optional<core::Reply> reply;
 };
 
@@ -40,5 +44,11 @@ Resolution resolve(const Config& config, std::string_view address_text,
 // resolve_into - the same into `out`, every field set again.
 void resolve_into(const Config& config, std::string_view address_text, std::optional<std::uint64_t> size,
                   Resolution& out, core::Trail* trail = nullptr);
+
+// look_up_keys - ask `table` for each key in order, into `answer`; stop at
+// the first hit or error.  Each answer is counted in `events` when it is
+// set; with a trail, the answer names the key that gave it and the table.
+void look_up_keys(directory::Directory& table, const core::LookupKeys& keys, core::DirectoryAnswer& answer,
+                  metrics::Events* events, core::Trail* trail);
 
 }  // namespace splitroute::runtime

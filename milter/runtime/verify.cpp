@@ -3,29 +3,6 @@
 #include "runtime/verify.hpp"
 
 namespace splitroute::runtime {
-namespace {
-
-// look_up - the connector's directory, key by key into `answer` (stop at a
-// hit or error).
-void look_up(directory::Directory* table, const core::LookupKeys& keys, core::DirectoryAnswer& answer,
-             core::Trail* trail) {
-  if (table == nullptr) {
-    directory::assign(answer, core::Lookup::error, {}, "the connector's directory is not open");
-    return;
-  }
-  const std::string* answered = nullptr;
-  for (const std::string& key : keys) {
-    table->lookup_into(key, answer);
-    answered = &key;
-    if (answer.result != core::Lookup::miss) break;
-  }
-  if (trail != nullptr && answered != nullptr) {
-    answer.key = *answered;
-    answer.source = table->describe();
-  }
-}
-
-}  // namespace
 
 void verify_recipient(const Config& config, Resolution& r, core::Trail* trail) {
   if (!r.error.empty()) return;
@@ -35,8 +12,16 @@ void verify_recipient(const Config& config, Resolution& r, core::Trail* trail) {
     std::uint32_t connector = *r.decision.connector;
     directory::Directory* table =
         connector < config.verify_directories.size() ? config.verify_directories[connector].get() : nullptr;
-    core::lookup_keys(config.rules, r.address, r.verification_keys);
-    look_up(table, r.verification_keys, answer, trail);
+    const core::LookupKeys* keys = &r.plan.keys;  // the same keys, when the plan asked the directory
+    if (!r.plan.needs_lookup) {
+      core::lookup_keys(config.rules, r.address, r.verification_keys);
+      keys = &r.verification_keys;
+    }
+    if (table == nullptr) {
+      directory::assign(answer, core::Lookup::error, {}, "the connector's directory is not open");
+    } else {
+      look_up_keys(*table, *keys, answer, nullptr, trail);
+    }
   }
   core::verify(config.rules, r.address, answer, r.decision, trail);
   if (r.decision.verification == core::Lookup::none) return;

@@ -27,13 +27,14 @@ using testing::kBaseDir;
 using testing::load_valid;
 using testing::rules_text;
 
-// Three shared domains, one connector per method, and an outbound one.
+// Three shared domains, one connector per method, and an outbound one;
+// b-dir also serves dir-out.example, which is not one of ours.
 std::string verify_rules(std::string_view extra = "") {
   return rules_text(
       array({accepted("smtp.example", "internal_relay"), accepted("dir.example", "internal_relay"),
              accepted("plain.example", "internal_relay")}),
       array({connector("b-smtp", {"smtp.example"}, R"(, "smarthosts": ["[192.0.2.1]"], "verify_recipients": "smtp")"),
-             connector("b-dir", {"dir.example"},
+             connector("b-dir", {"dir.example", "dir-out.example"},
                        R"(, "smarthosts": ["[192.0.2.2]"],
                           "verify_recipients": {"directory": {"type": "file", "path": "b.txt"}})"),
              connector("plain", {"plain.example", "elsewhere.example"}, R"(, "smarthosts": ["[192.0.2.3]"])")}),
@@ -199,7 +200,7 @@ struct Loaded {
   explicit Loaded(std::string_view extra = "", bool with_b = true) {
     std::string path = dir.write("rules.json", verify_rules(extra));
     dir.write("recipients.txt", "here@smtp.example\nhere@dir.example\ncontact@plain.example known@dir.example\n");
-    if (with_b) dir.write("b.txt", "known@dir.example\n");
+    if (with_b) dir.write("b.txt", "known@dir.example\nknown@dir-out.example\n");
     runtime::ConfigLoad load = runtime::load_config(path);
     if (!load.config) ADD_FAILURE() << load.report();
     config = load.config;
@@ -222,6 +223,8 @@ TEST(VerifyRecipient, AsksTheConnectorsOwnDirectory) {
       {"known@dir.example", "relay"},            // in B's directory
       {"known+tag@dir.example", "reject 550 5.1.1"},  // no recipient_delimiter: another address
       {"nobody@dir.example", "reject 550 5.1.1"},
+      {"known@dir-out.example", "relay"},             // not ours: no plan keys, its own
+      {"nobody@dir-out.example", "reject 550 5.1.1"},
       {"here@dir.example", "local"},             // ours: B is not asked
       {"contact@plain.example", "relay"},        // a contact: never verified
       {"nobody@smtp.example", "relay"},          // smtp: Postfix verifies
